@@ -1,0 +1,60 @@
+//! Operand encoding: fixed-width little-endian fields, no alignment.
+
+use core::fmt;
+
+/// A value that can be an operand of an instruction: fixed width, little-endian.
+pub trait Operand: Sized + Copy {
+    /// Encoded width in bytes.
+    const SIZE: usize;
+    /// Appends the encoding to `out`.
+    fn write(self, out: &mut alloc::vec::Vec<u8>);
+    /// Reads the operand from the first `SIZE` bytes of `bytes` (the caller guarantees the length).
+    fn read(bytes: &[u8]) -> Self;
+}
+
+macro_rules! int_operand {
+    ($($t:ty),*) => {$(
+        impl Operand for $t {
+            const SIZE: usize = core::mem::size_of::<$t>();
+            #[inline(always)]
+            fn write(self, out: &mut alloc::vec::Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            #[inline(always)]
+            fn read(bytes: &[u8]) -> Self {
+                let mut b = [0u8; core::mem::size_of::<$t>()];
+                b.copy_from_slice(&bytes[..core::mem::size_of::<$t>()]);
+                <$t>::from_le_bytes(b)
+            }
+        }
+    )*};
+}
+int_operand!(u8, u16, u32, u64, i32);
+
+/// Why bytes could not be decoded as an instruction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The code ends inside an instruction that starts at `pc`.
+    Truncated {
+        /// Offset of the instruction's first byte.
+        pc: usize,
+    },
+    /// The byte(s) at `pc` are not an opcode.
+    BadOpcode {
+        /// Offset of the instruction's first byte.
+        pc: usize,
+        /// The offending opcode byte (the second byte for extended opcodes).
+        byte: u8,
+    },
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecodeError::Truncated { pc } => write!(f, "bytecode truncated in instruction at {pc}"),
+            DecodeError::BadOpcode { pc, byte } => {
+                write!(f, "invalid opcode byte {byte:#04x} at {pc}")
+            }
+        }
+    }
+}

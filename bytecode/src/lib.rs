@@ -1,0 +1,29 @@
+//! Ember's register bytecode.
+//!
+//! The instruction set is defined once, in [`for_each_op!`](crate::for_each_op). Everything that
+//! reads or writes bytecode — the encoder and decoder here, the disassembler, the executor's
+//! dispatch in `ember` — is generated from that table, so they cannot disagree.
+//!
+//! See `docs/bytecode.md` for the design: frames of untyped 64-bit slots, the calling convention,
+//! branch offsets and the encoding.
+#![no_std]
+#![deny(missing_docs)]
+
+extern crate alloc;
+
+mod encoding;
+mod isa;
+pub mod module;
+pub mod types;
+
+pub use encoding::{DecodeError, Operand};
+pub use isa::*;
+
+/// A frame slot: an index into the current function's frame of 64-bit values.
+pub type Slot = u16;
+
+/// A branch offset in bytes, relative to the first byte (the opcode) of the branch instruction.
+pub type BrOffset = i32;
+
+/// The byte that introduces an extended (two-byte) opcode.
+pub const EXT_PREFIX: u8 = 0xFF;

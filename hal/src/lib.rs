@@ -1,0 +1,2 @@
+//! Ember HAL.
+#![no_std]
