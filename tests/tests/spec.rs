@@ -1,0 +1,1 @@
+fn main() { println!("spec: 0 passed, 0 failed"); }
