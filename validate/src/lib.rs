@@ -12,6 +12,7 @@ extern crate alloc;
 mod convert;
 mod func;
 mod sections;
+mod strict;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -93,7 +94,7 @@ impl Translator {
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload.map_err(convert::wp_err)?;
             let valid = self.validator.payload(&payload).map_err(convert::wp_err)?;
-            sections::record(&mut m, &payload)?;
+            sections::record(&mut m, &payload, wasm)?;
             if let wasmparser::Payload::CodeSectionStart { size, .. } = payload {
                 // Bytecode is usually between one and three times the wasm size.
                 code.reserve((size as usize).saturating_mul(3));

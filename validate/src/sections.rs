@@ -1,6 +1,7 @@
 //! Module-level sections: everything but code, recorded into the [`CompiledModule`].
 
 use crate::CompileError;
+use crate::strict::{Section, check_limits};
 use crate::convert::{
     const_expr, err, global_type, memory_type, ref_type, table_type, val_type, wp_err,
 };
@@ -14,8 +15,19 @@ use ember_bytecode::types::FuncType;
 use wasmparser as wp;
 
 /// Records a (validated) payload's contents.
-pub(crate) fn record(m: &mut CompiledModule, payload: &wp::Payload<'_>) -> Result<(), CompileError> {
+pub(crate) fn record(
+    m: &mut CompiledModule,
+    payload: &wp::Payload<'_>,
+    wasm: &[u8],
+) -> Result<(), CompileError> {
     use wp::Payload as P;
+    let strict = |section: Section, range: core::ops::Range<u64>| {
+        let (start, end) = (range.start as usize, range.end as usize);
+        match wasm.get(start..end) {
+            Some(bytes) => check_limits(section, bytes, start),
+            None => Ok(()),
+        }
+    };
     match payload {
         P::TypeSection(r) => {
             m.types.reserve(r.count() as usize);
@@ -37,6 +49,7 @@ pub(crate) fn record(m: &mut CompiledModule, payload: &wp::Payload<'_>) -> Resul
             }
         }
         P::ImportSection(r) => {
+            strict(Section::Import, r.range())?;
             let off = r.range().start as usize;
             for imp in r.clone().into_imports() {
                 let imp = imp.map_err(wp_err)?;
@@ -80,6 +93,7 @@ pub(crate) fn record(m: &mut CompiledModule, payload: &wp::Payload<'_>) -> Resul
             }
         }
         P::TableSection(r) => {
+            strict(Section::Table, r.range())?;
             for t in r.clone() {
                 let t = t.map_err(wp_err)?;
                 if !matches!(t.init, wp::TableInit::RefNull) {
@@ -89,6 +103,7 @@ pub(crate) fn record(m: &mut CompiledModule, payload: &wp::Payload<'_>) -> Resul
             }
         }
         P::MemorySection(r) => {
+            strict(Section::Memory, r.range())?;
             for t in r.clone() {
                 m.memories.push(memory_type(&t.map_err(wp_err)?, r.range().start as usize)?);
             }

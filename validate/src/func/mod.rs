@@ -206,7 +206,7 @@ pub(crate) fn translate(
         .map_err(|e| wp_err(e, func_index))?;
     let allocs = t.b.reader.take().unwrap_or_default();
     let mut reader = OperatorsReader::new_with_allocs(ops, allocs);
-    let result = t.run(fv, &mut reader);
+    let result = t.run(fv, &mut reader, body);
     t.b.reader = Some(reader.into_allocations());
     result?;
 
@@ -232,12 +232,22 @@ impl FuncTranslator<'_> {
         &mut self,
         fv: &mut FuncValidator<ValidatorResources>,
         reader: &mut OperatorsReader<'_>,
+        body: &FunctionBody<'_>,
     ) -> Result<(), CompileError> {
         let func = self.func_index;
+        let body_start = body.range().start;
+        let body_bytes = body.as_bytes();
         while !reader.eof() {
             let (op, off) = reader.read_with_offset().map_err(|e| wp_err(e, func))?;
             fv.op(off, &op).map_err(|e| wp_err(e, func))?;
             self.offset = off as usize;
+            let next = reader.original_position();
+            let op_bytes = usize::try_from(off - body_start)
+                .ok()
+                .zip(usize::try_from(next - body_start).ok())
+                .and_then(|(a, b)| body_bytes.get(a..b))
+                .unwrap_or(&[]);
+            crate::strict::check_op(&op, op_bytes).map_err(|m| self.error(m))?;
             self.operator(&op)?;
         }
         reader.finish().map_err(|e| wp_err(e, func))
