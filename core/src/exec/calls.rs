@@ -1,7 +1,7 @@
 //! Calls and returns: frame push/pop, cross-instance switches, host calls.
 
 use super::stack::Frame;
-use super::{Executor, Flow, Stop};
+use super::{Executor, Flow, PendingHost, Stop};
 use crate::error::{Trap, TrapCode};
 use crate::store::{Caller, FuncEntity};
 use crate::value::Val;
@@ -78,9 +78,11 @@ impl<T> Executor<'_, T> {
                 Err(Stop::Reload)
             }
             FuncEntity::Host { ty, host } => {
-                self.call_host(ty, host, base)?;
+                // Performed by `run`, outside the dispatch loop's (large) native frame, so
+                // host→wasm re-entry uses little native stack per level.
+                self.pending_host = Some(PendingHost { ty, host, base });
                 self.pc = ret_pc;
-                Ok(())
+                Err(Stop::HostCall)
             }
         }
     }
@@ -123,6 +125,15 @@ impl<T> Executor<'_, T> {
         Ok(())
     }
 
+    /// Performs the host call a handler requested with [`Stop::HostCall`].
+    #[inline(never)]
+    pub(super) fn call_pending_host(&mut self) -> Flow {
+        let Some(PendingHost { ty, host, base }) = self.pending_host.take() else {
+            return Err(Stop::BadCode);
+        };
+        self.call_host(ty, host, base)
+    }
+
     /// Calls host function `host` of interned type `ty` with arguments in `base..` of the
     /// current frame, writing its results there.
     fn call_host(&mut self, ty: u32, host: u32, base: Slot) -> Flow {
@@ -158,6 +169,7 @@ impl<T> Executor<'_, T> {
 
         // Lend the stack to the store so a nested call continues above our frames.
         self.stack.top = start + np.max(nr);
+        self.stack.nesting += 1;
         self.store.inner.stack = Some(core::mem::take(&mut self.stack));
         let r = f(
             Caller::new(&mut *self.store, Some(self.instance)),
@@ -169,6 +181,7 @@ impl<T> Executor<'_, T> {
         };
         self.stack = stack;
         self.stack.top = self.entry_top;
+        self.stack.nesting -= 1;
 
         let out = match r {
             Ok(()) => self.write_host_results(ty, start, &results),

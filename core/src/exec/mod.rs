@@ -36,6 +36,8 @@ pub(super) enum Stop {
     Host,
     /// The current instance changed: reload the code slice.
     Reload,
+    /// A host function must be called (see `Executor::pending_host`).
+    HostCall,
     /// The entry function returned.
     Done,
     /// The bytecode could not be decoded (a translator bug).
@@ -47,6 +49,14 @@ impl From<TrapCode> for Stop {
     fn from(c: TrapCode) -> Stop {
         Stop::Trap(c)
     }
+}
+
+/// A host call requested by a `call`/`call_indirect` handler, performed by `Executor::run`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PendingHost {
+    ty: u32,
+    host: u32,
+    base: Slot,
 }
 
 /// What every instruction handler returns.
@@ -119,6 +129,8 @@ pub(super) struct Executor<'s, T> {
     pub(super) max_depth: usize,
     /// The error of a failed host function.
     pub(super) host_trap: Option<Trap>,
+    /// A host call to perform outside the dispatch loop.
+    pub(super) pending_host: Option<PendingHost>,
 }
 
 impl<'s, T> Executor<'s, T> {
@@ -144,6 +156,7 @@ impl<'s, T> Executor<'s, T> {
             max_slots,
             max_depth,
             host_trap: None,
+            pending_host: None,
         };
         ex.mem = ex.memory_of(instance);
         ex
@@ -198,7 +211,7 @@ impl<'s, T> Executor<'s, T> {
         let need = usize::from(body.frame_size)
             .max(args.len())
             .max(usize::from(body.num_results));
-        if self.entry_depth >= self.max_depth {
+        if self.entry_depth >= self.max_depth || self.stack.nesting > stack::MAX_REENTRY {
             return Err(TrapCode::StackOverflow.into());
         }
         self.stack.ensure(fp + need, self.max_slots)?;
@@ -222,20 +235,31 @@ impl<'s, T> Executor<'s, T> {
         }
     }
 
-    /// The interpreter loop: dispatches until the entry function returns or a trap.
+    /// The interpreter loop: runs until the entry function returns or a trap.
     fn run(&mut self) -> Flow {
         loop {
             let module = self.module.clone();
-            let code = &module.compiled.code[..];
             loop {
-                let pc = self.pc;
-                match ember_bytecode::dispatch(self, code, pc) {
-                    Ok(Ok(())) => {}
-                    Ok(Err(Stop::Reload)) => break,
-                    Ok(Err(Stop::Done)) => return Ok(()),
-                    Ok(Err(e)) => return Err(e),
-                    Err(_) => return Err(Stop::BadCode),
+                match self.dispatch_loop(&module.compiled.code) {
+                    Stop::HostCall => self.call_pending_host()?,
+                    Stop::Reload => break,
+                    Stop::Done => return Ok(()),
+                    e => return Err(e),
                 }
+            }
+        }
+    }
+
+    /// Dispatches instructions of `code` (the current module's) until one stops the loop.
+    /// Not inlined: its native frame (large in debug builds) is gone while a host function runs.
+    #[inline(never)]
+    fn dispatch_loop(&mut self, code: &[u8]) -> Stop {
+        loop {
+            let pc = self.pc;
+            match ember_bytecode::dispatch(self, code, pc) {
+                Ok(Ok(())) => {}
+                Ok(Err(stop)) => return stop,
+                Err(_) => return Stop::BadCode,
             }
         }
     }

@@ -4,6 +4,11 @@ use crate::error::TrapCode;
 use crate::value::Val;
 use alloc::vec::Vec;
 
+/// Maximum nesting of wasm→host→wasm re-entry. Each level uses native stack (the wasm frames
+/// themselves do not), so this is a fixed, conservative bound; exceeding it traps with
+/// `StackOverflow`.
+pub(super) const MAX_REENTRY: usize = 100;
+
 /// A suspended caller: where to resume when the current function returns.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Frame {
@@ -28,6 +33,9 @@ pub(crate) struct Stack {
     pub(super) frames: Vec<Frame>,
     /// First free slot above the frames of suspended invocations (0 when nothing is running).
     pub(super) top: usize,
+    /// How many host functions are running with this stack lent to them (host→wasm re-entry
+    /// recurses natively, so it is bounded separately by [`MAX_REENTRY`]).
+    pub(super) nesting: usize,
     /// Scratch for `return_many` (parallel moves).
     pub(super) scratch: Vec<u64>,
     /// Reused argument buffer for host calls.

@@ -340,3 +340,27 @@ fn cross_instance_calls_switch_memory() {
     // ref.func of an import gives the imported store function.
     assert_eq!(ib.sf(imp), get_a_sf);
 }
+
+#[test]
+fn unbounded_host_reentry_traps() {
+    // wasm f() -> host h() -> wasm f() -> ... : bounded by the re-entry limit, not a crash.
+    let mut b = Builder::new();
+    let t = b.ty(&[], &[]);
+    let target = Rc::new(core::cell::Cell::new(u32::MAX));
+    let levels = Rc::new(core::cell::Cell::new(0usize));
+    let (tg, lv) = (target.clone(), levels.clone());
+    let h = b.host(t, move |caller, _args, _results| {
+        lv.set(lv.get() + 1);
+        call_store(caller.store, tg.get(), &[]).map(|_| ())
+    });
+    let f = b.func(t, 0, 1, |a| {
+        a.op(Instr::Call(Call { func: h, base: 0 }))
+            .op(Instr::Return(Return {}));
+    });
+    let mut m = b.build();
+    target.set(m.sf(f));
+    assert_eq!(m.trap(f, &[]), TrapCode::StackOverflow);
+    assert_eq!(levels.get(), super::super::stack::MAX_REENTRY + 1);
+    let stack = m.store.inner.stack.as_ref().unwrap();
+    assert_eq!((stack.frames.len(), stack.top, stack.nesting), (0, 0, 0));
+}
