@@ -22,8 +22,34 @@ pub struct CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.func_index {
-            Some(i) => write!(f, "{} (function {i}, at offset {:#x})", self.message, self.offset),
+            Some(i) => write!(
+                f,
+                "{} (function {i}, at offset {:#x})",
+                self.message, self.offset
+            ),
             None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
         }
+    }
+}
+
+/// TEMPORARY stub (runtime branch) so `ember` compiles until the real translator lands.
+#[derive(Debug, Default)]
+pub struct Translator {}
+
+impl Translator {
+    /// A translator.
+    pub fn new() -> Self {
+        Translator {}
+    }
+    /// Always fails (stub).
+    pub fn translate(
+        &mut self,
+        _wasm: &[u8],
+    ) -> Result<ember_bytecode::module::CompiledModule, CompileError> {
+        Err(CompileError {
+            message: String::from("translator not implemented yet"),
+            offset: 0,
+            func_index: None,
+        })
     }
 }
