@@ -119,3 +119,6 @@ impl Instance {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
