@@ -178,6 +178,19 @@ impl<T: 'static> Linker<T> {
         Ok(self)
     }
 
+    /// Instantiates `module` (see [`instantiate`](Linker::instantiate)) and defines its exports
+    /// as `name::export_name` (see [`instance`](Linker::instance)).
+    pub fn module(
+        &mut self,
+        mut store: impl AsContextMut<Data = T>,
+        name: &str,
+        module: &Module,
+    ) -> Result<Instance> {
+        let instance = self.instantiate(&mut store, module)?;
+        self.instance(&mut store, name, instance)?;
+        Ok(instance)
+    }
+
     /// The definition of `module::name`, as an item of `store` (host functions are added to
     /// the store on first use). `None` if undefined, or defined as an item of another store.
     pub fn get(

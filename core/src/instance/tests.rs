@@ -374,4 +374,13 @@ fn linker_unknown_import_and_resolution() {
     let before = store.inner.funcs.len();
     linker.instantiate(&mut store, &module).unwrap();
     assert_eq!(store.inner.funcs.len(), before + 1);
+    // `module` instantiates and registers in one step; a second time under the same name
+    // is a redefinition.
+    let i2 = linker.module(&mut store, "s2", &module).unwrap();
+    let g = linker.get(&mut store, "s2", "g1").unwrap();
+    assert_eq!(i2.get_export(&store, "g1"), Some(g));
+    assert!(matches!(
+        linker.module(&mut store, "s2", &module),
+        Err(Error::Link(_))
+    ));
 }
