@@ -1,12 +1,24 @@
 //! Ember's streaming translator: reads each function body once with `wasmparser`, validates
 //! it with a reused `FuncValidator`, and lowers it to register bytecode.
+//!
+//! The entry point is [`Translator::translate`]. One [`Translator`] keeps every buffer it needs
+//! (the function validator's allocations, the compile-time operand and control stacks, the
+//! branch fixup list, scratch lists) and reuses them for every function of every module.
 #![no_std]
 #![deny(missing_docs)]
 
 extern crate alloc;
 
+mod convert;
+mod func;
+mod sections;
+mod strict;
+
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
+use ember_bytecode::module::CompiledModule;
+use wasmparser::{FuncValidatorAllocations, Parser, ValidPayload, Validator, WasmFeatures};
 
 /// A malformed or invalid module: what is wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,5 +37,83 @@ impl fmt::Display for CompileError {
             Some(i) => write!(f, "{} (function {i}, at offset {:#x})", self.message, self.offset),
             None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
         }
+    }
+}
+
+/// The WebAssembly features Ember accepts: 1.0 and 2.0 without SIMD.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+}
+
+/// Validates modules and translates them to bytecode, reusing its buffers across functions and
+/// modules.
+pub struct Translator {
+    validator: Validator,
+    allocs: FuncValidatorAllocations,
+    buffers: func::Buffers,
+}
+
+impl Default for Translator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Translator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Translator").finish_non_exhaustive()
+    }
+}
+
+impl Translator {
+    /// A translator for WebAssembly 2.0 (without SIMD).
+    pub fn new() -> Self {
+        Translator {
+            validator: Validator::new_with_features(features()),
+            allocs: FuncValidatorAllocations::default(),
+            buffers: func::Buffers::default(),
+        }
+    }
+
+    /// Validates `wasm` (a binary module) and translates it.
+    pub fn translate(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
+        let result = self.translate_inner(wasm);
+        if result.is_ok() {
+            // The validator saw the module's end: keep it (and its type arena) for the next.
+            self.validator.reset();
+        } else {
+            // A validator stopped mid-module cannot be reset; start a fresh one.
+            self.validator = Validator::new_with_features(features());
+        }
+        result
+    }
+
+    fn translate_inner(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
+        let mut m = CompiledModule::default();
+        let mut code: Vec<u8> = Vec::new();
+        for payload in Parser::new(0).parse_all(wasm) {
+            let payload = payload.map_err(convert::wp_err)?;
+            let valid = self.validator.payload(&payload).map_err(convert::wp_err)?;
+            sections::record(&mut m, &payload, wasm)?;
+            if let wasmparser::Payload::CodeSectionStart { size, .. } = payload {
+                // Bytecode is usually between one and three times the wasm size.
+                code.reserve((size as usize).saturating_mul(3));
+            }
+            match valid {
+                ValidPayload::Func(to_validate, body) => {
+                    let allocs = core::mem::take(&mut self.allocs);
+                    let mut fv = to_validate.into_validator(allocs);
+                    let result = func::translate(&mut self.buffers, &mut code, &m, &mut fv, &body);
+                    self.allocs = fv.into_allocations();
+                    m.bodies.push(result?);
+                }
+                ValidPayload::Parser(_) => {
+                    return Err(convert::err(0, "nested modules are not supported"));
+                }
+                ValidPayload::Ok | ValidPayload::End(_) => {}
+            }
+        }
+        m.code = code;
+        Ok(m)
     }
 }
