@@ -34,7 +34,11 @@ pub struct CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.func_index {
-            Some(i) => write!(f, "{} (function {i}, at offset {:#x})", self.message, self.offset),
+            Some(i) => write!(
+                f,
+                "{} (function {i}, at offset {:#x})",
+                self.message, self.offset
+            ),
             None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
         }
     }

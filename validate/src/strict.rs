@@ -81,7 +81,11 @@ pub(crate) enum Section {
 }
 
 /// Checks that every limit in an import, table or memory section is a `u32` LEB128.
-pub(crate) fn check_limits(section: Section, bytes: &[u8], base: usize) -> Result<(), CompileError> {
+pub(crate) fn check_limits(
+    section: Section,
+    bytes: &[u8],
+    base: usize,
+) -> Result<(), CompileError> {
     let mut r = Reader {
         bytes,
         pos: 0,

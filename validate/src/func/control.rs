@@ -33,11 +33,26 @@ impl FuncTranslator<'_> {
     fn patch(&mut self, instr: usize, field: usize, target: usize) -> Result<(), CompileError> {
         let off = self.rel(instr, target)?;
         self.code[field..field + 4].copy_from_slice(&off.to_le_bytes());
+        if target == self.code.len() {
+            self.bound_here = target;
+        }
         Ok(())
     }
 
     /// Binds every pending branch to frame `label` to the current position.
     fn bind_label(&mut self, label: u32) -> Result<(), CompileError> {
+        // A jump or conditional branch to this label that is the last instruction emitted would
+        // jump to the next instruction: drop it. (A label bound at its position now denotes the
+        // same place: the instruction that follows.)
+        let end = self.code.len();
+        if self.bound_here != end
+            && let Some(i) = self.b.fixups.iter().rposition(|f| {
+                f.label == label && f.field + 4 == end && self.code[f.instr] != op::BrTable
+            })
+        {
+            let f = self.b.fixups.swap_remove(i);
+            self.code.truncate(f.instr);
+        }
         let here = self.code.len();
         let mut i = 0;
         while i < self.b.fixups.len() {
@@ -258,13 +273,13 @@ impl FuncTranslator<'_> {
         if frame.kind != Kind::Loop {
             reachable |= frame.branched;
         }
+        self.bind_label(idx)?;
         if let Some(pos) = frame.else_branch {
             reachable = true;
             let field = pos + self.branch_len(pos)? - 4;
             let here = self.code.len();
             self.patch(pos, field, here)?;
         }
-        self.bind_label(idx)?;
         self.b.ctrl.pop();
         self.b.stack.truncate(frame.height as usize);
         for _ in 0..frame.nresults {
@@ -306,7 +321,10 @@ impl FuncTranslator<'_> {
     }
 
     /// `br_table`.
-    pub(crate) fn op_br_table(&mut self, table: &wasmparser::BrTable<'_>) -> Result<(), CompileError> {
+    pub(crate) fn op_br_table(
+        &mut self,
+        table: &wasmparser::BrTable<'_>,
+    ) -> Result<(), CompileError> {
         let (_, index) = self.pop_slot()?;
         self.b.targets.clear();
         for t in table.targets() {

@@ -60,11 +60,28 @@ impl FuncTranslator<'_> {
     /// entry of every block, so that code inside the block never changes a provider below it).
     pub(crate) fn materialize_for_block(&mut self, n: u32) {
         let len = self.height();
+        // Lazy locals first, runs of consecutive heights as one `copy_many` (the destinations
+        // are temporaries, the sources locals: no overlap).
+        self.b.slots.clear();
+        let mut run_dst: Slot = 0;
         for h in 0..len {
-            let top = h + n >= len;
-            if top || matches!(self.b.stack[h as usize], Entry::Local(_)) {
-                self.materialize_at(h);
+            if let Entry::Local(x) = self.b.stack[h as usize] {
+                let dst = self.home(h);
+                if !self.b.slots.is_empty()
+                    && usize::from(run_dst) + self.b.slots.len() != usize::from(dst)
+                {
+                    self.flush_copies(run_dst);
+                }
+                if self.b.slots.is_empty() {
+                    run_dst = dst;
+                }
+                self.b.slots.push(x);
+                self.b.stack[h as usize] = Entry::Temp;
             }
+        }
+        self.flush_copies(run_dst);
+        for h in len.saturating_sub(n)..len {
+            self.materialize_at(h);
         }
     }
 
