@@ -1,6 +1,12 @@
 //! Engine configuration.
 
 /// Settings that affect compilation and execution.
+///
+/// ```
+/// let config = ember::Config::default().max_stack_slots(64 * 1024).max_call_depth(1000);
+/// let engine = ember::Engine::new(&config);
+/// assert_eq!(engine.config().max_call_depth, 1000);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Maximum number of 64-bit value slots on the value stack (all frames together).
@@ -15,5 +21,22 @@ impl Default for Config {
             max_stack_slots: 1 << 20,
             max_call_depth: 16 * 1024,
         }
+    }
+}
+
+impl Config {
+    /// Sets the maximum number of 64-bit value slots on the value stack, summed over all active
+    /// frames (parameters, locals and temporaries). A call whose frame would not fit traps with
+    /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 2^20 (8 MiB).
+    pub fn max_stack_slots(mut self, slots: usize) -> Self {
+        self.max_stack_slots = slots;
+        self
+    }
+
+    /// Sets the maximum depth of nested wasm calls; a deeper call traps with
+    /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 16384.
+    pub fn max_call_depth(mut self, depth: usize) -> Self {
+        self.max_call_depth = depth;
+        self
     }
 }

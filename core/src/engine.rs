@@ -2,16 +2,36 @@
 
 use crate::config::Config;
 use alloc::rc::Rc;
+use core::cell::RefCell;
+use core::fmt;
+use ember_bytecode::module::CompiledModule;
+use ember_validate::{CompileError, Translator};
 
-/// Compiles modules; shared by stores and modules (cheap to clone).
-#[derive(Debug, Clone, Default)]
+/// Compiles modules; shared by stores and modules (cheap to clone: a reference count).
+///
+/// The engine owns one translator whose buffers are reused for every module it compiles.
+#[derive(Clone)]
 pub struct Engine {
     pub(crate) inner: Rc<EngineInner>,
 }
 
-#[derive(Debug, Default)]
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
+    translator: RefCell<Translator>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default())
+    }
+}
+
+impl fmt::Debug for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Engine")
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Engine {
@@ -20,6 +40,7 @@ impl Engine {
         Engine {
             inner: Rc::new(EngineInner {
                 config: config.clone(),
+                translator: RefCell::new(Translator::new()),
             }),
         }
     }
@@ -27,5 +48,20 @@ impl Engine {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// Whether two handles refer to the same engine.
+    pub fn same(a: &Engine, b: &Engine) -> bool {
+        Rc::ptr_eq(&a.inner, &b.inner)
+    }
+
+    /// Validates and translates a binary module with the engine's translator.
+    pub(crate) fn translate(&self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
+        match self.inner.translator.try_borrow_mut() {
+            Ok(mut t) => t.translate(wasm),
+            // Re-entrant compilation (e.g. from a host function during translation cannot
+            // happen, but be safe): use a fresh translator.
+            Err(_) => Translator::new().translate(wasm),
+        }
     }
 }

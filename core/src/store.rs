@@ -3,14 +3,21 @@
 //! store's id so a handle from another store is detected.
 
 use crate::engine::Engine;
-use crate::error::Trap;
+use crate::error::{Error, Trap};
+use crate::externals::Extern;
+use crate::func::Func;
+use crate::global::Global;
+use crate::memory::Memory;
 use crate::module::Module;
+use crate::table::Table;
 use crate::value::Val;
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
+use ember_bytecode::module::ExternKind;
 use ember_bytecode::types::{FuncType, GlobalType, MemoryType, TableType};
 use hashbrown::HashMap;
 
@@ -28,7 +35,12 @@ impl StoreId {
 }
 
 /// A host function as stored: takes the caller context, arguments and a result buffer whose
-/// length and types match the function's signature.
+/// length matches the function's signature.
+///
+/// The closures Ember stores here (built by `Func::new`, `Func::wrap`, `Linker::func_*`)
+/// check what the user code returned: on `Ok`, `results` holds values of the signature's
+/// result types, and every reference in them belongs to the caller's store. The executor can
+/// rely on that.
 pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap>>;
 
 /// Interns function types so a signature check is one integer compare.
@@ -49,7 +61,7 @@ impl TypeRegistry {
         self.ids.insert(ty.clone(), id);
         id
     }
-    /// The type with this id.
+    /// The type with this id. Ids come from `intern`, so they are always in range.
     pub(crate) fn get(&self, id: u32) -> &FuncType {
         &self.types[id as usize]
     }
@@ -85,6 +97,11 @@ impl FuncEntity {
     }
 }
 
+/// Bytes in a WebAssembly page.
+pub(crate) const PAGE_SIZE: usize = 65536;
+/// The most pages a (32-bit) memory can have.
+pub(crate) const MAX_PAGES: u32 = 65536;
+
 /// A linear memory. Its size in pages is `data.len() / 65536`.
 #[derive(Debug)]
 pub(crate) struct MemoryEntity {
@@ -92,11 +109,97 @@ pub(crate) struct MemoryEntity {
     pub(crate) ty: MemoryType,
 }
 
+impl MemoryEntity {
+    /// A zeroed memory of `ty.limits.min` pages; `None` if the type is invalid (min > max, or
+    /// over 65536 pages) or the allocation fails.
+    pub(crate) fn new(ty: MemoryType) -> Option<MemoryEntity> {
+        let l = ty.limits;
+        if l.min > MAX_PAGES || l.max.is_some_and(|m| m > MAX_PAGES || m < l.min) {
+            return None;
+        }
+        let mut m = MemoryEntity {
+            data: Vec::new(),
+            ty,
+        };
+        m.grow(l.min)?;
+        Some(m)
+    }
+
+    /// The current size in pages.
+    pub(crate) fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    /// Grows by `delta` pages (zeroed) and returns the old size in pages; `None` (and no
+    /// change) if the new size would exceed the maximum or 65536 pages, or allocation fails.
+    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES) {
+            return None;
+        }
+        let new_len = (new as usize).checked_mul(PAGE_SIZE)?;
+        let extra = new_len - self.data.len();
+        self.data.try_reserve_exact(extra).ok()?;
+        self.data.resize(new_len, 0);
+        Some(old)
+    }
+
+    /// The type with the current size as minimum (what import matching uses).
+    pub(crate) fn current_type(&self) -> MemoryType {
+        let mut ty = self.ty;
+        ty.limits.min = self.pages();
+        ty
+    }
+}
+
 /// A table of raw references (0 = null, else index + 1).
 #[derive(Debug)]
 pub(crate) struct TableEntity {
     pub(crate) elems: Vec<u64>,
     pub(crate) ty: TableType,
+}
+
+impl TableEntity {
+    /// A table of `ty.limits.min` elements set to `init`; `None` if min > max or the
+    /// allocation fails.
+    pub(crate) fn new(ty: TableType, init: u64) -> Option<TableEntity> {
+        let l = ty.limits;
+        if l.max.is_some_and(|m| m < l.min) {
+            return None;
+        }
+        let mut t = TableEntity {
+            elems: Vec::new(),
+            ty,
+        };
+        t.grow(l.min, init)?;
+        Some(t)
+    }
+
+    /// The current size in elements.
+    pub(crate) fn size(&self) -> u32 {
+        self.elems.len() as u32
+    }
+
+    /// Grows by `delta` elements set to `init` and returns the old size; `None` (and no change)
+    /// if the new size would exceed the maximum (or 2^32 - 1), or allocation fails.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.size();
+        let new = old.checked_add(delta)?;
+        if self.ty.limits.max.is_some_and(|m| new > m) {
+            return None;
+        }
+        self.elems.try_reserve_exact(delta as usize).ok()?;
+        self.elems.resize(new as usize, init);
+        Some(old)
+    }
+
+    /// The type with the current size as minimum (what import matching uses).
+    pub(crate) fn current_type(&self) -> TableType {
+        let mut ty = self.ty;
+        ty.limits.min = self.size();
+        ty
+    }
 }
 
 /// A global holding a raw value.
@@ -142,7 +245,64 @@ pub(crate) struct StoreInner {
     pub(crate) stack: Option<crate::exec::Stack>,
 }
 
+impl StoreInner {
+    /// `Ok` if `id` is this store's id, else a usage error naming `what`.
+    pub(crate) fn check(&self, id: StoreId, what: &str) -> Result<(), Error> {
+        if id == self.id {
+            Ok(())
+        } else {
+            Err(Error::Usage(format!("{what} belongs to a different store")))
+        }
+    }
+
+    /// Panics with a clear message if `id` is not this store's id. Only for methods that
+    /// return no `Result` (as in wasmtime): a handle used with the wrong store.
+    #[track_caller]
+    pub(crate) fn assert_owns(&self, id: StoreId, what: &str) {
+        assert!(
+            id == self.id,
+            "{what} used with a store it does not belong to"
+        );
+    }
+
+    /// The handle for item `index` of `kind` in instance `instance` (module-level index).
+    pub(crate) fn instance_item(
+        &self,
+        instance: u32,
+        kind: ExternKind,
+        index: u32,
+    ) -> Option<Extern> {
+        let inst = self.instances.get(instance as usize)?;
+        let i = index as usize;
+        let id = self.id;
+        Some(match kind {
+            ExternKind::Func => Extern::Func(Func::from_parts(id, *inst.funcs.get(i)?)),
+            ExternKind::Table => Extern::Table(Table::from_parts(id, *inst.tables.get(i)?)),
+            ExternKind::Memory => Extern::Memory(Memory::from_parts(id, *inst.memories.get(i)?)),
+            ExternKind::Global => Extern::Global(Global::from_parts(id, *inst.globals.get(i)?)),
+        })
+    }
+
+    /// The export `name` of instance `instance`.
+    pub(crate) fn instance_export(&self, instance: u32, name: &str) -> Option<Extern> {
+        let inst = self.instances.get(instance as usize)?;
+        let e = inst
+            .module
+            .compiled()
+            .exports
+            .iter()
+            .find(|e| e.name == name)?;
+        self.instance_item(instance, e.kind, e.index)
+    }
+}
+
 /// Owns all runtime objects and the host state `T`.
+///
+/// Every handle ([`Func`], [`Memory`], [`Table`], [`Global`], [`Instance`](crate::Instance),
+/// [`ExternRef`](crate::ExternRef)) belongs to one store. Methods given the wrong store return
+/// an [`Error::Usage`] where they return a `Result` (or `None` where they return an `Option`);
+/// the few that return a plain value (`Memory::data`, `Global::get`, `Func::ty`, ...) panic, as
+/// in wasmtime.
 pub struct Store<T> {
     pub(crate) inner: StoreInner,
     pub(crate) host_funcs: Vec<HostFunc<T>>,
@@ -185,6 +345,11 @@ impl<T> Store<T> {
         &mut self.data
     }
 
+    /// This store's id (every handle created in it carries it).
+    pub fn id(&self) -> StoreId {
+        self.inner.id
+    }
+
     /// Consumes the store, returning the host state.
     pub fn into_data(self) -> T {
         self.data
@@ -213,5 +378,16 @@ impl<'a, T> Caller<'a, T> {
     /// The host state, mutably.
     pub fn data_mut(&mut self) -> &mut T {
         &mut self.store.data
+    }
+
+    /// The export `name` of the calling instance (typically its `"memory"`); `None` if it has
+    /// no such export or the function was called directly from the host.
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.store.inner.instance_export(self.instance?, name)
+    }
+
+    /// The engine of the store.
+    pub fn engine(&self) -> &Engine {
+        &self.store.inner.engine
     }
 }

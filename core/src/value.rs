@@ -7,6 +7,7 @@
 
 pub use ember_bytecode::types::{FuncType, RefType, ValType};
 
+use crate::context::{AsContextMut, StoreContext};
 use crate::func::Func;
 use crate::store::StoreId;
 use alloc::boxed::Box;
@@ -56,19 +57,35 @@ impl Val {
 
     /// The i32, if this is one.
     pub fn i32(&self) -> Option<i32> {
-        if let Val::I32(v) = self { Some(*v) } else { None }
+        if let Val::I32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The i64, if this is one.
     pub fn i64(&self) -> Option<i64> {
-        if let Val::I64(v) = self { Some(*v) } else { None }
+        if let Val::I64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The f32, if this is one.
     pub fn f32(&self) -> Option<f32> {
-        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+        if let Val::F32(v) = self {
+            Some(f32::from_bits(*v))
+        } else {
+            None
+        }
     }
     /// The f64, if this is one.
     pub fn f64(&self) -> Option<f64> {
-        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+        if let Val::F64(v) = self {
+            Some(f64::from_bits(*v))
+        } else {
+            None
+        }
     }
 
     /// Encodes as a raw slot value. `store` identifies the store the value must belong to;
@@ -135,6 +152,27 @@ impl From<f64> for Val {
     }
 }
 
+impl From<Func> for Val {
+    fn from(f: Func) -> Val {
+        Val::FuncRef(Some(f))
+    }
+}
+impl From<Option<Func>> for Val {
+    fn from(f: Option<Func>) -> Val {
+        Val::FuncRef(f)
+    }
+}
+impl From<ExternRef> for Val {
+    fn from(r: ExternRef) -> Val {
+        Val::ExternRef(Some(r))
+    }
+}
+impl From<Option<ExternRef>> for Val {
+    fn from(r: Option<ExternRef>) -> Val {
+        Val::ExternRef(r)
+    }
+}
+
 /// A reference to a host value owned by a store, usable as a WebAssembly `externref`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ExternRef {
@@ -144,8 +182,8 @@ pub struct ExternRef {
 
 impl ExternRef {
     /// Moves `value` into the store and returns a reference to it.
-    pub fn new<T, V: Any>(store: &mut crate::Store<T>, value: V) -> ExternRef {
-        let inner = &mut store.inner;
+    pub fn new<V: Any>(mut store: impl AsContextMut, value: V) -> ExternRef {
+        let inner = &mut store.as_context_mut().store.inner;
         let index = inner.externrefs.len() as u32;
         inner.externrefs.push(Box::new(value));
         ExternRef {
@@ -155,7 +193,8 @@ impl ExternRef {
     }
 
     /// The host value, if `store` is the store it belongs to.
-    pub fn data<'a, T>(&self, store: &'a crate::Store<T>) -> Option<&'a dyn Any> {
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreContext<'a, T>>) -> Option<&'a dyn Any> {
+        let store = store.into().store;
         if self.store != store.inner.id {
             return None;
         }

@@ -1,5 +1,353 @@
 //! The executor: interprets bytecode with an explicit frame stack.
+//!
+//! [`invoke`] runs a store function. Wasm functions run in [`Executor::run`], a loop over
+//! [`ember_bytecode::dispatch`]; the [`Visit`](ember_bytecode::Visit) implementation (one method
+//! per instruction of the ISA table, in `visit.rs`) makes a missing handler a compile error.
+//! Calls between wasm functions push a [`Frame`] record and never recurse natively.
 
-/// The value stack and frame stack, reused between calls.
-#[derive(Debug, Default)]
-pub(crate) struct Stack {}
+mod calls;
+mod float;
+mod memory;
+mod numeric;
+mod stack;
+mod table;
+mod visit;
+
+#[cfg(test)]
+mod tests;
+
+pub(crate) use stack::Stack;
+
+use crate::error::{Trap, TrapCode};
+use crate::module::ModuleInner;
+use crate::store::{Caller, FuncEntity, Store};
+use crate::value::Val;
+use alloc::format;
+use alloc::rc::Rc;
+use ember_bytecode::Slot;
+use ember_bytecode::module::FuncBody;
+
+/// Why the run loop must leave its inner dispatch loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stop {
+    /// A spec trap.
+    Trap(TrapCode),
+    /// A host function failed; the trap is in `Executor::host_trap`.
+    Host,
+    /// The current instance changed: reload the code slice.
+    Reload,
+    /// A host function must be called (see `Executor::pending_host`).
+    HostCall,
+    /// The entry function returned.
+    Done,
+    /// The bytecode could not be decoded (a translator bug).
+    BadCode,
+}
+
+impl From<TrapCode> for Stop {
+    #[inline]
+    fn from(c: TrapCode) -> Stop {
+        Stop::Trap(c)
+    }
+}
+
+/// A host call requested by a `call`/`call_indirect` handler, performed by `Executor::run`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PendingHost {
+    ty: u32,
+    host: u32,
+    base: Slot,
+}
+
+/// What every instruction handler returns.
+pub(super) type Flow = Result<(), Stop>;
+
+/// Runs store function `func` with `args`, writing `results`. The caller has checked the arity
+/// and types of `args` and the length of `results`.
+// Called by `Func::call` (being written on the runtime branch).
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    func: u32,
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
+    let entity = *store
+        .inner
+        .funcs
+        .get(func as usize)
+        .ok_or_else(|| Trap::host("invalid function index"))?;
+    match entity {
+        FuncEntity::Host { ty, host } => {
+            if let Some(ft) = store.inner.types.types.get(ty as usize) {
+                for (r, &t) in results.iter_mut().zip(ft.results()) {
+                    *r = Val::default_for(t);
+                }
+            }
+            let f = store
+                .host_funcs
+                .get(host as usize)
+                .ok_or_else(|| Trap::host("invalid host function index"))?
+                .clone();
+            f(Caller::new(store, None), args, results)
+        }
+        FuncEntity::Wasm {
+            ty,
+            instance,
+            index,
+        } => {
+            let stack = store.inner.stack.take().unwrap_or_default();
+            let mut ex = Executor::new(store, stack, instance);
+            let r = ex.call_entry(ty, index, args, results);
+            let Executor { store, stack, .. } = ex;
+            store.inner.stack = Some(stack);
+            r
+        }
+    }
+}
+
+/// Interpreter state for one invocation. The hot registers (`pc`, `fp`, `mem`) are fields of
+/// this local value; `run` keeps the code slice in a local.
+pub(super) struct Executor<'s, T> {
+    pub(super) store: &'s mut Store<T>,
+    pub(super) stack: Stack,
+    /// Absolute offset of the next instruction in the current module's code.
+    pub(super) pc: usize,
+    /// Base of the current frame in `stack.values`.
+    pub(super) fp: usize,
+    /// Current instance (store index).
+    pub(super) instance: u32,
+    /// Current instance's module.
+    pub(super) module: Rc<ModuleInner>,
+    /// Store index of the current instance's memory 0 (`usize::MAX` if none).
+    pub(super) mem: usize,
+    /// `stack.frames.len()` when this invocation started: returning at this depth finishes it.
+    pub(super) entry_depth: usize,
+    /// `stack.top` when this invocation started (restored at the end).
+    pub(super) entry_top: usize,
+    pub(super) max_slots: usize,
+    pub(super) max_depth: usize,
+    /// The error of a failed host function.
+    pub(super) host_trap: Option<Trap>,
+    /// A host call to perform outside the dispatch loop.
+    pub(super) pending_host: Option<PendingHost>,
+}
+
+impl<'s, T> Executor<'s, T> {
+    fn new(store: &'s mut Store<T>, stack: Stack, instance: u32) -> Self {
+        let config = store.inner.engine.config();
+        let (max_slots, max_depth) = (config.max_stack_slots, config.max_call_depth);
+        let module = store.inner.instances[instance as usize]
+            .module
+            .inner
+            .clone();
+        let entry_depth = stack.frames.len();
+        let entry_top = stack.top;
+        let mut ex = Executor {
+            store,
+            stack,
+            pc: 0,
+            fp: entry_top,
+            instance,
+            module,
+            mem: usize::MAX,
+            entry_depth,
+            entry_top,
+            max_slots,
+            max_depth,
+            host_trap: None,
+            pending_host: None,
+        };
+        ex.mem = ex.memory_of(instance);
+        ex
+    }
+
+    /// Calls wasm function `index` (module-level) of the current instance from the host.
+    fn call_entry(
+        &mut self,
+        ty: u32,
+        index: u32,
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        let r = self.enter_and_run(index, args);
+        // Unwind whatever this invocation left (on a trap) and restore the lender's view.
+        self.stack.frames.truncate(self.entry_depth);
+        self.stack.top = self.entry_top;
+        match r {
+            Ok(()) => {}
+            Err(Stop::Trap(c)) => return Err(Trap::new(c)),
+            Err(Stop::Host) => {
+                return Err(self
+                    .host_trap
+                    .take()
+                    .unwrap_or_else(|| Trap::host("host function failed")));
+            }
+            Err(e) => return Err(Trap::host(format!("internal executor error: {e:?}"))),
+        }
+        let id = self.store.inner.id;
+        let ft = self
+            .store
+            .inner
+            .types
+            .types
+            .get(ty as usize)
+            .ok_or_else(|| Trap::host("invalid function type"))?;
+        for (k, (r, &t)) in results.iter_mut().zip(ft.results()).enumerate() {
+            let raw = self
+                .stack
+                .values
+                .get(self.entry_top + k)
+                .copied()
+                .unwrap_or(0);
+            *r = Val::from_raw(raw, t, id);
+        }
+        Ok(())
+    }
+
+    fn enter_and_run(&mut self, index: u32, args: &[Val]) -> Flow {
+        let body = *self.module.compiled.body(index).ok_or(Stop::BadCode)?;
+        let fp = self.entry_top;
+        let need = usize::from(body.frame_size)
+            .max(args.len())
+            .max(usize::from(body.num_results));
+        if self.entry_depth >= self.max_depth || self.stack.nesting > stack::MAX_REENTRY {
+            return Err(TrapCode::StackOverflow.into());
+        }
+        self.stack.ensure(fp + need, self.max_slots)?;
+        let id = self.store.inner.id;
+        for (k, a) in args.iter().enumerate() {
+            self.stack.values[fp + k] = a.to_raw(id).unwrap_or(0);
+        }
+        self.zero_locals(fp, &body);
+        self.fp = fp;
+        self.pc = body.code_start as usize;
+        self.run()
+    }
+
+    /// Zeroes the declared locals of a frame at `fp`.
+    #[inline]
+    pub(super) fn zero_locals(&mut self, fp: usize, body: &FuncBody) {
+        let start = fp + usize::from(body.num_params);
+        let end = start + usize::from(body.num_locals);
+        if let Some(locals) = self.stack.values.get_mut(start..end) {
+            locals.fill(0);
+        }
+    }
+
+    /// The interpreter loop: runs until the entry function returns or a trap.
+    fn run(&mut self) -> Flow {
+        loop {
+            let module = self.module.clone();
+            loop {
+                match self.dispatch_loop(&module.compiled.code) {
+                    Stop::HostCall => self.call_pending_host()?,
+                    Stop::Reload => break,
+                    Stop::Done => return Ok(()),
+                    e => return Err(e),
+                }
+            }
+        }
+    }
+
+    /// Dispatches instructions of `code` (the current module's) until one stops the loop.
+    /// Not inlined: its native frame (large in debug builds) is gone while a host function runs.
+    #[inline(never)]
+    fn dispatch_loop(&mut self, code: &[u8]) -> Stop {
+        loop {
+            let pc = self.pc;
+            match ember_bytecode::dispatch(self, code, pc) {
+                Ok(Ok(())) => {}
+                Ok(Err(stop)) => return stop,
+                Err(_) => return Stop::BadCode,
+            }
+        }
+    }
+
+    /// Store index of memory 0 of `instance` (`usize::MAX` if it has none).
+    pub(super) fn memory_of(&self, instance: u32) -> usize {
+        self.store.inner.instances[instance as usize]
+            .memories
+            .first()
+            .map_or(usize::MAX, |&m| m as usize)
+    }
+
+    /// Makes `instance` current (after a call or return across instances).
+    pub(super) fn switch_instance(&mut self, instance: u32) {
+        self.instance = instance;
+        self.module = self.store.inner.instances[instance as usize]
+            .module
+            .inner
+            .clone();
+        self.mem = self.memory_of(instance);
+    }
+
+    // ---- slot access ----
+
+    #[inline(always)]
+    pub(super) fn get(&self, s: Slot) -> u64 {
+        self.stack.values[self.fp + usize::from(s)]
+    }
+    #[inline(always)]
+    pub(super) fn set(&mut self, s: Slot, v: u64) {
+        self.stack.values[self.fp + usize::from(s)] = v;
+    }
+    #[inline(always)]
+    pub(super) fn u32(&self, s: Slot) -> u32 {
+        self.get(s) as u32
+    }
+    #[inline(always)]
+    pub(super) fn i32(&self, s: Slot) -> i32 {
+        self.get(s) as u32 as i32
+    }
+    #[inline(always)]
+    pub(super) fn u64(&self, s: Slot) -> u64 {
+        self.get(s)
+    }
+    #[inline(always)]
+    pub(super) fn i64(&self, s: Slot) -> i64 {
+        self.get(s) as i64
+    }
+    #[inline(always)]
+    pub(super) fn f32(&self, s: Slot) -> f32 {
+        f32::from_bits(self.get(s) as u32)
+    }
+    #[inline(always)]
+    pub(super) fn f64(&self, s: Slot) -> f64 {
+        f64::from_bits(self.get(s))
+    }
+    #[inline(always)]
+    pub(super) fn set_u32(&mut self, s: Slot, v: u32) {
+        self.set(s, u64::from(v));
+    }
+    #[inline(always)]
+    pub(super) fn set_i32(&mut self, s: Slot, v: i32) {
+        self.set(s, u64::from(v as u32));
+    }
+    #[inline(always)]
+    pub(super) fn set_u64(&mut self, s: Slot, v: u64) {
+        self.set(s, v);
+    }
+    #[inline(always)]
+    pub(super) fn set_i64(&mut self, s: Slot, v: i64) {
+        self.set(s, v as u64);
+    }
+    #[inline(always)]
+    pub(super) fn set_f32(&mut self, s: Slot, v: f32) {
+        self.set(s, u64::from(v.to_bits()));
+    }
+    #[inline(always)]
+    pub(super) fn set_f64(&mut self, s: Slot, v: f64) {
+        self.set(s, v.to_bits());
+    }
+    #[inline(always)]
+    pub(super) fn set_bool(&mut self, s: Slot, v: bool) {
+        self.set(s, u64::from(v));
+    }
+
+    /// Jumps by a branch offset relative to the current instruction.
+    #[inline(always)]
+    pub(super) fn branch(&mut self, offset: i32) {
+        self.pc = self.pc.wrapping_add_signed(offset as isize);
+    }
+}

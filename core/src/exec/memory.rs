@@ -1,0 +1,149 @@
+//! Linear memory: loads, stores, `memory.grow` and bulk operations, all bounds-checked.
+
+use super::{Executor, Stop};
+use crate::error::TrapCode;
+use crate::store::MemoryEntity;
+use ember_bytecode::Slot;
+
+/// Bytes per wasm page.
+pub(super) const PAGE: usize = 65536;
+/// Pages addressable with 32-bit addresses.
+const MAX_PAGES: u64 = 65536;
+
+/// `start .. start + len` as a `usize` range if it lies within `size` bytes.
+#[inline(always)]
+fn range(start: u64, len: u64, size: usize) -> Option<core::ops::Range<usize>> {
+    // `start` and `len` are at most 2^33, so the sum cannot overflow.
+    let end = start + len;
+    if end > size as u64 {
+        return None;
+    }
+    Some(start as usize..end as usize)
+}
+
+impl<T> Executor<'_, T> {
+    /// The current instance's memory 0.
+    #[inline(always)]
+    pub(super) fn memory(&self) -> Result<&MemoryEntity, Stop> {
+        self.store.inner.memories.get(self.mem).ok_or(Stop::BadCode)
+    }
+
+    #[inline(always)]
+    fn memory_mut(&mut self) -> Result<&mut MemoryEntity, Stop> {
+        self.store
+            .inner
+            .memories
+            .get_mut(self.mem)
+            .ok_or(Stop::BadCode)
+    }
+
+    /// Reads `N` bytes at `addr + offset`.
+    #[inline(always)]
+    pub(super) fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
+        let ea = u64::from(self.u32(addr)) + u64::from(offset);
+        let data = &self.memory()?.data;
+        let r = range(ea, N as u64, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let mut b = [0u8; N];
+        b.copy_from_slice(&data[r]);
+        Ok(b)
+    }
+
+    /// Writes `N` bytes at `addr + offset`.
+    #[inline(always)]
+    pub(super) fn store<const N: usize>(
+        &mut self,
+        addr: Slot,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Result<(), Stop> {
+        let ea = u64::from(self.u32(addr)) + u64::from(offset);
+        let data = &mut self.memory_mut()?.data;
+        let r = range(ea, N as u64, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        data[r].copy_from_slice(&bytes);
+        Ok(())
+    }
+
+    /// `memory.grow`: the old size in pages, or `u32::MAX` (-1) if the memory cannot grow.
+    pub(super) fn memory_grow_by(&mut self, delta: u32) -> Result<u32, Stop> {
+        let mem = self.memory_mut()?;
+        let old = (mem.data.len() / PAGE) as u64;
+        let new = old + u64::from(delta);
+        let max = mem
+            .ty
+            .limits
+            .max
+            .map_or(MAX_PAGES, |m| u64::from(m).min(MAX_PAGES));
+        if new > max {
+            return Ok(u32::MAX);
+        }
+        if delta == 0 {
+            return Ok(old as u32);
+        }
+        let Some(new_len) = usize::try_from(new).ok().and_then(|n| n.checked_mul(PAGE)) else {
+            return Ok(u32::MAX);
+        };
+        if mem
+            .data
+            .try_reserve_exact(new_len - mem.data.len())
+            .is_err()
+        {
+            return Ok(u32::MAX);
+        }
+        mem.data.resize(new_len, 0);
+        Ok(old as u32)
+    }
+
+    /// `memory.fill`.
+    pub(super) fn mem_fill(&mut self, dst: u32, value: u8, len: u32) -> Result<(), Stop> {
+        let data = &mut self.memory_mut()?.data;
+        let r =
+            range(u64::from(dst), u64::from(len), data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        data[r].fill(value);
+        Ok(())
+    }
+
+    /// `memory.copy` (overlap allowed).
+    pub(super) fn mem_copy(&mut self, dst: u32, src: u32, len: u32) -> Result<(), Stop> {
+        let data = &mut self.memory_mut()?.data;
+        let size = data.len();
+        let s = range(u64::from(src), u64::from(len), size).ok_or(TrapCode::MemoryOutOfBounds)?;
+        let d = range(u64::from(dst), u64::from(len), size).ok_or(TrapCode::MemoryOutOfBounds)?;
+        data.copy_within(s, d.start);
+        Ok(())
+    }
+
+    /// `memory.init` from data segment `segment` of the current module.
+    pub(super) fn mem_init(
+        &mut self,
+        segment: u32,
+        dst: u32,
+        src: u32,
+        len: u32,
+    ) -> Result<(), Stop> {
+        let dropped = *self.store.inner.instances[self.instance as usize]
+            .data_dropped
+            .get(segment as usize)
+            .ok_or(Stop::BadCode)?;
+        let seg = self
+            .module
+            .compiled
+            .datas
+            .get(segment as usize)
+            .ok_or(Stop::BadCode)?;
+        let bytes: &[u8] = if dropped { &[] } else { &seg.bytes };
+        let s = range(u64::from(src), u64::from(len), bytes.len())
+            .ok_or(TrapCode::MemoryOutOfBounds)?;
+        // Direct field access: `self.module` and `self.store` are borrowed disjointly.
+        let data = &mut self
+            .store
+            .inner
+            .memories
+            .get_mut(self.mem)
+            .ok_or(Stop::BadCode)?
+            .data;
+        let d =
+            range(u64::from(dst), u64::from(len), data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
+        data[d].copy_from_slice(&bytes[s]);
+        Ok(())
+    }
+}

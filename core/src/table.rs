@@ -1,0 +1,153 @@
+//! Tables.
+
+use crate::context::{AsContext, AsContextMut};
+use crate::error::{Error, Result};
+use crate::store::{StoreId, TableEntity};
+use crate::value::Val;
+use alloc::format;
+use alloc::string::String;
+use ember_bytecode::types::{TableType, ValType};
+
+/// A table of references in a store (owned by an instance or created by the host).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+const WHAT: &str = "table";
+
+impl Table {
+    pub(crate) fn from_parts(store: StoreId, index: u32) -> Table {
+        Table { store, index }
+    }
+
+    fn entity_mut<'a, T>(&self, store: &'a mut crate::Store<T>) -> Result<&'a mut TableEntity> {
+        store.inner.check(self.store, WHAT)?;
+        store
+            .inner
+            .tables
+            .get_mut(self.index as usize)
+            .ok_or_else(|| Error::Usage(format!("invalid {WHAT} handle")))
+    }
+
+    /// Creates a table of `ty.limits.min` elements, each set to `init`.
+    ///
+    /// Errors if min > max, the allocation fails, or `init` is not a reference of the table's
+    /// element type from this store.
+    pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
+        let store = store.as_context_mut().store;
+        let init = checked_raw(init, ValType::from(ty.element), store.inner.id)?;
+        let entity = TableEntity::new(ty, init).ok_or_else(|| {
+            Error::Usage(format!(
+                "cannot create table with limits {:?}: invalid or out of memory",
+                ty.limits
+            ))
+        })?;
+        let index = store.inner.tables.len() as u32;
+        store.inner.tables.push(entity);
+        Ok(Table::from_parts(store.inner.id, index))
+    }
+
+    /// The table's type, with its current size as the minimum.
+    ///
+    /// # Panics
+    /// If `store` is not the table's store.
+    pub fn ty(&self, store: impl AsContext) -> TableType {
+        let store = store.as_context().store;
+        store.inner.assert_owns(self.store, WHAT);
+        store.inner.tables[self.index as usize].current_type()
+    }
+
+    /// The current number of elements.
+    ///
+    /// # Panics
+    /// If `store` is not the table's store.
+    pub fn size(&self, store: impl AsContext) -> u32 {
+        let store = store.as_context().store;
+        store.inner.assert_owns(self.store, WHAT);
+        store.inner.tables[self.index as usize].size()
+    }
+
+    /// The element at `index`; `None` if out of bounds or `store` is not the table's store.
+    pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
+        let store = store.as_context().store;
+        if store.inner.id != self.store {
+            return None;
+        }
+        let t = store.inner.tables.get(self.index as usize)?;
+        let raw = *t.elems.get(index as usize)?;
+        Some(Val::from_raw(raw, ValType::from(t.ty.element), self.store))
+    }
+
+    /// Sets the element at `index`.
+    ///
+    /// Errors if `index` is out of bounds, `val` is not a reference of the element type from
+    /// this store, or `store` is not the table's store.
+    pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
+        let store = store.as_context_mut().store;
+        let id = store.inner.id;
+        let t = self.entity_mut(store)?;
+        let raw = checked_raw(val, ValType::from(t.ty.element), id)?;
+        let size = t.size();
+        let slot = t.elems.get_mut(index as usize).ok_or_else(|| {
+            Error::Usage(format!(
+                "table index {index} out of bounds for a table of {size} elements"
+            ))
+        })?;
+        *slot = raw;
+        Ok(())
+    }
+
+    /// Grows the table by `delta` elements set to `init` and returns the previous size.
+    ///
+    /// Errors (leaving the table unchanged) if the new size would exceed the table's maximum,
+    /// the allocation fails, `init` has the wrong type or store, or `store` is not the table's
+    /// store.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+        let store = store.as_context_mut().store;
+        let id = store.inner.id;
+        let t = self.entity_mut(store)?;
+        let raw = checked_raw(init, ValType::from(t.ty.element), id)?;
+        t.grow(delta, raw).ok_or_else(|| {
+            Error::Usage(format!(
+                "failed to grow table of {} elements by {delta}",
+                t.size()
+            ))
+        })
+    }
+
+    /// Sets `len` elements starting at `dst` to `val`.
+    ///
+    /// Errors (leaving the table unchanged) if the range is out of bounds, `val` has the wrong
+    /// type or store, or `store` is not the table's store.
+    pub fn fill(&self, mut store: impl AsContextMut, dst: u32, val: Val, len: u32) -> Result<()> {
+        let store = store.as_context_mut().store;
+        let id = store.inner.id;
+        let t = self.entity_mut(store)?;
+        let raw = checked_raw(val, ValType::from(t.ty.element), id)?;
+        let size = t.size();
+        let range = (dst as usize)
+            .checked_add(len as usize)
+            .and_then(|end| t.elems.get_mut(dst as usize..end))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "table fill of {len} elements at {dst} out of bounds for a table of {size}"
+                ))
+            })?;
+        range.fill(raw);
+        Ok(())
+    }
+}
+
+/// `val` as a raw reference for a table with element type `ty` in store `id`.
+fn checked_raw(val: Val, ty: ValType, id: StoreId) -> Result<u64> {
+    if val.ty() != ty {
+        return Err(Error::Usage(format!(
+            "table of {ty} cannot hold a value of type {}",
+            val.ty()
+        )));
+    }
+    val.to_raw(id)
+        .ok_or_else(|| Error::Usage(String::from("reference belongs to a different store")))
+}
