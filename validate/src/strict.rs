@@ -128,10 +128,8 @@ pub(crate) fn check_limits(
 pub(crate) fn check_op(op: &Operator<'_>, bytes: &[u8]) -> Result<(), &'static str> {
     use Operator as O;
     match op {
-        O::MemorySize { .. } | O::MemoryGrow { .. } => {
-            if bytes.len() != 2 || bytes[1] != 0 {
-                return Err(ZERO_BYTE);
-            }
+        O::MemorySize { .. } | O::MemoryGrow { .. } if bytes.len() != 2 || bytes[1] != 0 => {
+            return Err(ZERO_BYTE);
         }
         O::MemoryFill { .. } | O::MemoryInit { .. } => reserved_tail(bytes, 1)?,
         O::MemoryCopy { .. } => reserved_tail(bytes, 2)?,

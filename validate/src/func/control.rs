@@ -328,7 +328,7 @@ impl FuncTranslator<'_> {
         let (_, index) = self.pop_slot()?;
         self.b.targets.clear();
         for t in table.targets() {
-            let t = t.map_err(|e| crate::convert::wp_err(e))?;
+            let t = t.map_err(|e| super::wp_err(e, self.func_index))?;
             self.b.targets.push(t);
         }
         self.b.targets.push(table.default());

@@ -128,7 +128,7 @@ pub(crate) struct FuncTranslator<'a> {
 }
 
 /// Converts a wasmparser error inside function `func`.
-fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileError {
+pub(crate) fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileError {
     CompileError {
         message: alloc::string::ToString::to_string(e.message()),
         offset: e.offset() as usize,
