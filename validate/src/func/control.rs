@@ -127,7 +127,7 @@ impl FuncTranslator<'_> {
             return self.emit_return();
         }
         let frame = self.b.ctrl[idx as usize];
-        self.copy_top_to(frame.height, frame.label_arity());
+        self.copy_top_to(frame.height, frame.label_arity())?;
         self.emit_jump(idx)
     }
 
@@ -174,6 +174,7 @@ impl FuncTranslator<'_> {
             return Ok(());
         }
         let (nparams, nresults) = self.block_arity(bt)?;
+        self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         self.last = None;
         let height = self.height() - nparams;
@@ -199,6 +200,7 @@ impl FuncTranslator<'_> {
         }
         let (nparams, nresults) = self.block_arity(bt)?;
         let cond = self.pop_cond()?;
+        self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         let pos = self.emit_cond_branch(cond.negate());
         let height = self.height() - nparams;
@@ -220,10 +222,10 @@ impl FuncTranslator<'_> {
         if self.unreachable && self.dead_depth > 0 {
             return Ok(());
         }
-        let idx = self.b.ctrl.len() as u32 - 1;
+        let idx = self.frame_index(0)?;
         let frame = self.b.ctrl[idx as usize];
         if !self.unreachable {
-            self.copy_top_to(frame.height, frame.nresults);
+            self.copy_top_to(frame.height, frame.nresults)?;
             self.emit_jump(idx)?;
         }
         if let Some(pos) = frame.else_branch {
@@ -256,7 +258,7 @@ impl FuncTranslator<'_> {
             self.dead_depth -= 1;
             return Ok(());
         }
-        let idx = self.b.ctrl.len() as u32 - 1;
+        let idx = self.frame_index(0)?;
         let frame = self.b.ctrl[idx as usize];
         if frame.kind == Kind::Func {
             if !self.unreachable {
@@ -267,7 +269,7 @@ impl FuncTranslator<'_> {
         }
         let fallthrough = !self.unreachable;
         if fallthrough {
-            self.copy_top_to(frame.height, frame.nresults);
+            self.copy_top_to(frame.height, frame.nresults)?;
         }
         let mut reachable = fallthrough;
         if frame.kind != Kind::Loop {
@@ -382,6 +384,7 @@ impl FuncTranslator<'_> {
     pub(crate) fn emit_return(&mut self) -> Result<(), CompileError> {
         self.last = None;
         let n = self.num_results;
+        self.need_depth(n)?;
         let len = self.height();
         match n {
             0 => Return {}.encode(self.code),
