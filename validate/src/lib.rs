@@ -34,7 +34,11 @@ pub struct CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.func_index {
-            Some(i) => write!(f, "{} (function {i}, at offset {:#x})", self.message, self.offset),
+            Some(i) => write!(
+                f,
+                "{} (function {i}, at offset {:#x})",
+                self.message, self.offset
+            ),
             None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
         }
     }
@@ -47,6 +51,16 @@ pub fn features() -> WasmFeatures {
 
 /// Validates modules and translates them to bytecode, reusing its buffers across functions and
 /// modules.
+///
+/// Reused for every module: the function validator's allocations, the operator reader's control
+/// stack, the compile-time operand and control stacks, the branch fixup list and scratch lists
+/// (cleared, capacity kept), and the wasmparser `Validator` itself (`Validator::reset` after a
+/// module that validated; a fresh one after an error, since wasmparser cannot reset a validator
+/// stopped mid-module). A reset validator keeps its type arena, which deduplicates function types
+/// across modules: it grows only with types it has not seen before.
+///
+/// After warm-up, translating a module allocates only per module (the output, wasmparser's
+/// per-module state), never per function or per operator (see `tests/alloc_reuse.rs`).
 pub struct Translator {
     validator: Validator,
     allocs: FuncValidatorAllocations,
