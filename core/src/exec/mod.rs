@@ -3,7 +3,7 @@
 //! [`invoke`] runs a store function. Wasm functions run in [`Executor::run`], a loop over
 //! [`ember_bytecode::dispatch`]; the [`Visit`](ember_bytecode::Visit) implementation (one method
 //! per instruction of the ISA table, in `visit.rs`) makes a missing handler a compile error.
-//! Calls between wasm functions push a [`Frame`] record and never recurse natively.
+//! Calls between wasm functions push a [`Frame`](stack::Frame) record and never recurse natively.
 
 mod calls;
 mod float;
