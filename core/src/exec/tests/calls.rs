@@ -360,7 +360,7 @@ fn unbounded_host_reentry_traps() {
     let mut m = b.build();
     target.set(m.sf(f));
     assert_eq!(m.trap(f, &[]), TrapCode::StackOverflow);
-    assert_eq!(levels.get(), super::super::stack::MAX_REENTRY + 1);
+    assert_eq!(levels.get(), crate::Config::default().max_host_reentry + 1);
     let stack = m.store.inner.stack.as_ref().unwrap();
     assert_eq!((stack.frames.len(), stack.top, stack.nesting), (0, 0, 0));
 }
