@@ -714,7 +714,7 @@ macro_rules! define_isa {
 
         /// Decodes the instruction at `pc` and calls the matching [`Visit`] method.
         #[inline(always)]
-        pub fn dispatch<'c, V: Visit>(v: &mut V, code: &'c [u8], pc: usize) -> Result<V::Output, DecodeError> {
+        pub fn dispatch<V: Visit>(v: &mut V, code: &[u8], pc: usize) -> Result<V::Output, DecodeError> {
             let Some(&b) = code.get(pc) else { return Err(DecodeError::Truncated { pc }) };
             match b {
                 $(op::$PName => {
@@ -795,6 +795,7 @@ macro_rules! define_isa {
     (@tail_impl) => {
         /// Total length in bytes.
         #[inline(always)]
+        #[allow(clippy::len_without_is_empty)]
         pub fn len(&self) -> usize { Self::SIZE }
     };
     (@tail_impl [$tail:ty; $count:ident]) => {
@@ -803,6 +804,7 @@ macro_rules! define_isa {
 
         /// Total length in bytes, tail included.
         #[inline(always)]
+        #[allow(clippy::len_without_is_empty)]
         pub fn len(&self) -> usize { Self::SIZE + (self.$count as usize) * Self::TAIL_SIZE }
 
         /// The tail of the instruction at `pc`; `None` if the code is too short.

@@ -198,6 +198,7 @@ impl CompiledModule {
     /// The bytecode of a defined function.
     pub fn body_code(&self, body: &FuncBody) -> Option<&[u8]> {
         let start = body.code_start as usize;
-        self.code.get(start..start.checked_add(body.code_len as usize)?)
+        self.code
+            .get(start..start.checked_add(body.code_len as usize)?)
     }
 }

@@ -30,6 +30,7 @@ macro_rules! samples {
         fn samples() -> Vec<(Instr, Vec<u8>)> {
             let mut out = Vec::new();
             $({
+                #[allow(unused_mut, unused_variables)]
                 let mut n = 0u64;
                 let i = ember_bytecode::$P { $($pf: <$pt as Sample>::sample(&mut n)),* };
                 let mut code = Vec::new();
@@ -39,6 +40,7 @@ macro_rules! samples {
                 out.push((Instr::$P(i), code));
             })*
             $({
+                #[allow(unused_mut, unused_variables)]
                 let mut n = 0u64;
                 let i = ember_bytecode::$E { $($ef: <$et as Sample>::sample(&mut n)),* };
                 let mut code = Vec::new();

@@ -13,6 +13,8 @@ pub struct Config {
     pub max_stack_slots: usize,
     /// Maximum depth of nested wasm calls.
     pub max_call_depth: usize,
+    /// Maximum nesting of wasm -> host -> wasm re-entry (each level uses native stack).
+    pub max_host_reentry: usize,
 }
 
 impl Default for Config {
@@ -20,6 +22,7 @@ impl Default for Config {
         Config {
             max_stack_slots: 1 << 20,
             max_call_depth: 16 * 1024,
+            max_host_reentry: 100,
         }
     }
 }
@@ -37,6 +40,16 @@ impl Config {
     /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 16384.
     pub fn max_call_depth(mut self, depth: usize) -> Self {
         self.max_call_depth = depth;
+        self
+    }
+
+    /// Sets how deeply calls may re-enter wasm from host functions (wasm calls a host function
+    /// that calls wasm, and so on). Wasm-to-wasm calls never use the native stack, but each
+    /// re-entry level runs the executor again on it, so this bounds native stack use: lower it
+    /// on targets with small stacks. Deeper re-entry traps with
+    /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 100.
+    pub fn max_host_reentry(mut self, levels: usize) -> Self {
+        self.max_host_reentry = levels;
         self
     }
 }

@@ -59,8 +59,8 @@ impl Engine {
     pub(crate) fn translate(&self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         match self.inner.translator.try_borrow_mut() {
             Ok(mut t) => t.translate(wasm),
-            // Re-entrant compilation (e.g. from a host function during translation cannot
-            // happen, but be safe): use a fresh translator.
+            // The translator is only borrowed for the duration of `translate`, which does not
+            // call back into Ember, so this is unreachable; a fresh translator keeps it safe.
             Err(_) => Translator::new().translate(wasm),
         }
     }

@@ -7,7 +7,7 @@
 //! Functions taking a store accept anything implementing [`AsContext`] / [`AsContextMut`]:
 //! `&store`, `&mut store`, or, inside a host function, `&caller` / `&mut caller`.
 //!
-//! ```no_run
+//! ```
 //! use ember::{Caller, Engine, Linker, Module, Store};
 //!
 //! let engine = Engine::default();

@@ -2,7 +2,8 @@
 //! argument checking.
 
 use ember::{
-    Caller, Engine, Error, ExternRef, Func, FuncType, Linker, Store, Trap, TrapCode, Val, ValType,
+    AsContextMut, Caller, Engine, Error, ExternRef, Func, FuncType, Linker, Store, Trap, TrapCode,
+    Val, ValType,
 };
 
 #[test]
@@ -291,4 +292,23 @@ fn linker_define_checks_store() {
         linker.define(&a, "m", "f", f),
         Err(Error::Link(_))
     ));
+}
+
+/// Generic code over contexts works with a store and with a caller.
+fn bump(mut cx: impl ember::AsContextMut<Data = u32>) -> u32 {
+    let mut cx = cx.as_context_mut();
+    *cx.data_mut() += 1;
+    *cx.data()
+}
+
+#[test]
+fn context_traits_work_for_store_and_caller() {
+    let mut store = Store::new(&Engine::default(), 0u32);
+    assert_eq!(bump(&mut store), 1);
+    let f = Func::wrap(&mut store, |mut caller: Caller<'_, u32>| bump(&mut caller));
+    let t = f.typed::<(), u32>(&store).unwrap();
+    assert_eq!(t.call(&mut store, ()).unwrap(), 2);
+    assert_eq!(bump(store.as_context_mut()), 3);
+    use ember::AsContext;
+    assert_eq!(*store.as_context().data(), 3);
 }

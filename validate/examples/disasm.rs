@@ -4,7 +4,9 @@ use ember_bytecode::Instr;
 fn main() {
     let path = std::env::args().nth(1).expect("usage: disasm FILE");
     let bytes = wat::parse_file(&path).expect("parse");
-    let m = ember_validate::Translator::new().translate(&bytes).unwrap_or_else(|e| panic!("{e}"));
+    let m = ember_validate::Translator::new()
+        .translate(&bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
     for (i, b) in m.bodies.iter().enumerate() {
         let f = i as u32 + m.num_imported_funcs;
         println!(
@@ -25,5 +27,9 @@ fn main() {
             pc += len;
         }
     }
-    println!("wasm code section: {} bytes, bytecode: {} bytes", m.wasm_code_size, m.code.len());
+    println!(
+        "wasm code section: {} bytes, bytecode: {} bytes",
+        m.wasm_code_size,
+        m.code.len()
+    );
 }

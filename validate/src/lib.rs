@@ -34,7 +34,11 @@ pub struct CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.func_index {
-            Some(i) => write!(f, "{} (function {i}, at offset {:#x})", self.message, self.offset),
+            Some(i) => write!(
+                f,
+                "{} (function {i}, at offset {:#x})",
+                self.message, self.offset
+            ),
             None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
         }
     }
@@ -47,8 +51,22 @@ pub fn features() -> WasmFeatures {
 
 /// Validates modules and translates them to bytecode, reusing its buffers across functions and
 /// modules.
+///
+/// Reused for every module: the function validator's allocations, the operator reader's control
+/// stack, the compile-time operand and control stacks, the branch fixup list and scratch lists
+/// (cleared, capacity kept), and the wasmparser `Validator` itself (`Validator::reset` after a
+/// module that validated; a fresh one after an error, since wasmparser cannot reset a validator
+/// stopped mid-module). A reset validator keeps its type arena, which deduplicates function types
+/// across modules: it grows only with types it has not seen before. So that a long-lived engine
+/// fed endless distinct modules stays bounded, the validator is replaced by a fresh one once it
+/// has been fed [`Translator::MAX_TYPES_PER_VALIDATOR`] types (`tests/bounded_types.rs`).
+///
+/// After warm-up, translating a module allocates only per module (the output, wasmparser's
+/// per-module state), never per function or per operator (see `tests/alloc_reuse.rs`).
 pub struct Translator {
     validator: Validator,
+    /// Types (module type-section entries) the current validator has been fed.
+    types_fed: usize,
     allocs: FuncValidatorAllocations,
     buffers: func::Buffers,
 }
@@ -70,20 +88,31 @@ impl Translator {
     pub fn new() -> Self {
         Translator {
             validator: Validator::new_with_features(features()),
+            types_fed: 0,
             allocs: FuncValidatorAllocations::default(),
             buffers: func::Buffers::default(),
         }
     }
 
+    /// After the validator has been fed this many types it is replaced, bounding its type
+    /// arena (which otherwise keeps every distinct type it has seen).
+    pub const MAX_TYPES_PER_VALIDATOR: usize = 4096;
+
     /// Validates `wasm` (a binary module) and translates it.
     pub fn translate(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         let result = self.translate_inner(wasm);
-        if result.is_ok() {
-            // The validator saw the module's end: keep it (and its type arena) for the next.
-            self.validator.reset();
-        } else {
-            // A validator stopped mid-module cannot be reset; start a fresh one.
-            self.validator = Validator::new_with_features(features());
+        match &result {
+            Ok(m) if self.types_fed + m.types.len() <= Self::MAX_TYPES_PER_VALIDATOR => {
+                // The validator saw the module's end: keep it (and its type arena) for the next.
+                self.types_fed += m.types.len();
+                self.validator.reset();
+            }
+            // A validator stopped mid-module cannot be reset, and one that has seen many types
+            // is dropped to bound memory: start a fresh one.
+            _ => {
+                self.types_fed = 0;
+                self.validator = Validator::new_with_features(features());
+            }
         }
         result
     }

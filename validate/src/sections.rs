@@ -1,10 +1,10 @@
 //! Module-level sections: everything but code, recorded into the [`CompiledModule`].
 
 use crate::CompileError;
-use crate::strict::{Section, check_limits};
 use crate::convert::{
     const_expr, err, global_type, memory_type, ref_type, table_type, val_type, wp_err,
 };
+use crate::strict::{Section, check_limits};
 use alloc::string::ToString;
 use alloc::vec::Vec;
 use ember_bytecode::module::{
@@ -43,7 +43,12 @@ pub(crate) fn record(
                                 ft.results().iter().map(|&t| val_type(t, off)).collect();
                             m.types.push(FuncType::new(params?, results?));
                         }
-                        _ => return Err(err(r.range().start as usize, "unsupported non-function type")),
+                        _ => {
+                            return Err(err(
+                                r.range().start as usize,
+                                "unsupported non-function type",
+                            ));
+                        }
                     }
                 }
             }
@@ -97,7 +102,10 @@ pub(crate) fn record(
             for t in r.clone() {
                 let t = t.map_err(wp_err)?;
                 if !matches!(t.init, wp::TableInit::RefNull) {
-                    return Err(err(r.range().start as usize, "unsupported table initialiser"));
+                    return Err(err(
+                        r.range().start as usize,
+                        "unsupported table initialiser",
+                    ));
                 }
                 m.tables.push(table_type(&t.ty, r.range().start as usize)?);
             }
@@ -105,13 +113,15 @@ pub(crate) fn record(
         P::MemorySection(r) => {
             strict(Section::Memory, r.range())?;
             for t in r.clone() {
-                m.memories.push(memory_type(&t.map_err(wp_err)?, r.range().start as usize)?);
+                m.memories
+                    .push(memory_type(&t.map_err(wp_err)?, r.range().start as usize)?);
             }
         }
         P::GlobalSection(r) => {
             for g in r.clone() {
                 let g = g.map_err(wp_err)?;
-                m.globals.push(global_type(&g.ty, r.range().start as usize)?);
+                m.globals
+                    .push(global_type(&g.ty, r.range().start as usize)?);
                 m.global_inits.push(const_expr(&g.init_expr)?);
             }
         }

@@ -81,7 +81,11 @@ pub(crate) enum Section {
 }
 
 /// Checks that every limit in an import, table or memory section is a `u32` LEB128.
-pub(crate) fn check_limits(section: Section, bytes: &[u8], base: usize) -> Result<(), CompileError> {
+pub(crate) fn check_limits(
+    section: Section,
+    bytes: &[u8],
+    base: usize,
+) -> Result<(), CompileError> {
     let mut r = Reader {
         bytes,
         pos: 0,
@@ -124,10 +128,8 @@ pub(crate) fn check_limits(section: Section, bytes: &[u8], base: usize) -> Resul
 pub(crate) fn check_op(op: &Operator<'_>, bytes: &[u8]) -> Result<(), &'static str> {
     use Operator as O;
     match op {
-        O::MemorySize { .. } | O::MemoryGrow { .. } => {
-            if bytes.len() != 2 || bytes[1] != 0 {
-                return Err(ZERO_BYTE);
-            }
+        O::MemorySize { .. } | O::MemoryGrow { .. } if bytes.len() != 2 || bytes[1] != 0 => {
+            return Err(ZERO_BYTE);
         }
         O::MemoryFill { .. } | O::MemoryInit { .. } => reserved_tail(bytes, 1)?,
         O::MemoryCopy { .. } => reserved_tail(bytes, 2)?,

@@ -126,7 +126,10 @@ fn translation_allocates_nothing_per_function_or_operator() {
         assert!(code_big > 50 * code_small);
         // 4 functions of 1 unit vs 32 functions of 8 units (64 times the code): same count, so
         // neither the number of functions nor their size costs an allocation.
-        assert_eq!(n_small, n_big, "allocation count depends on the amount of code");
+        assert_eq!(
+            n_small, n_big,
+            "allocation count depends on the amount of code"
+        );
         // What remains is per module: the output (types, funcs, tables, memories, exports,
         // bodies, code, ...) and wasmparser's per-module state; a few dozen.
         assert!(n_big <= 64, "{n_big} allocations for one module");

@@ -66,16 +66,18 @@ fn run(version: SpecVersion, t: &mut Translator, c: &mut Counts) {
                         Err(_) => c.invalid_rejected += 1,
                         Ok(_) => c.failures.push(format!("{at}: invalid module accepted")),
                     },
-                    Err(e) => c.failures.push(format!("{at}: assert_invalid encode failed: {e}")),
+                    Err(e) => c
+                        .failures
+                        .push(format!("{at}: assert_invalid encode failed: {e}")),
                 },
                 WastDirective::AssertMalformed { mut module, .. } => {
                     let binary = is_binary(&module);
                     match module.encode() {
                         Ok(bytes) => match t.translate(&bytes) {
                             Err(_) => c.malformed_rejected += 1,
-                            Ok(_) if binary => {
-                                c.failures.push(format!("{at}: malformed binary module accepted"))
-                            }
+                            Ok(_) if binary => c
+                                .failures
+                                .push(format!("{at}: malformed binary module accepted")),
                             Ok(_) => c.malformed_text_accepted += 1,
                         },
                         Err(_) => c.malformed_text_skipped += 1,

@@ -3,7 +3,7 @@
 //! [`invoke`] runs a store function. Wasm functions run in [`Executor::run`], a loop over
 //! [`ember_bytecode::dispatch`]; the [`Visit`](ember_bytecode::Visit) implementation (one method
 //! per instruction of the ISA table, in `visit.rs`) makes a missing handler a compile error.
-//! Calls between wasm functions push a [`Frame`] record and never recurse natively.
+//! Calls between wasm functions push a [`Frame`](stack::Frame) record and never recurse natively.
 
 mod calls;
 mod float;
@@ -127,6 +127,8 @@ pub(super) struct Executor<'s, T> {
     pub(super) entry_top: usize,
     pub(super) max_slots: usize,
     pub(super) max_depth: usize,
+    /// `Config::max_host_reentry`.
+    pub(super) max_reentry: usize,
     /// The error of a failed host function.
     pub(super) host_trap: Option<Trap>,
     /// A host call to perform outside the dispatch loop.
@@ -136,7 +138,11 @@ pub(super) struct Executor<'s, T> {
 impl<'s, T> Executor<'s, T> {
     fn new(store: &'s mut Store<T>, stack: Stack, instance: u32) -> Self {
         let config = store.inner.engine.config();
-        let (max_slots, max_depth) = (config.max_stack_slots, config.max_call_depth);
+        let (max_slots, max_depth, max_reentry) = (
+            config.max_stack_slots,
+            config.max_call_depth,
+            config.max_host_reentry,
+        );
         let module = store.inner.instances[instance as usize]
             .module
             .inner
@@ -155,6 +161,7 @@ impl<'s, T> Executor<'s, T> {
             entry_top,
             max_slots,
             max_depth,
+            max_reentry,
             host_trap: None,
             pending_host: None,
         };
@@ -211,7 +218,7 @@ impl<'s, T> Executor<'s, T> {
         let need = usize::from(body.frame_size)
             .max(args.len())
             .max(usize::from(body.num_results));
-        if self.entry_depth >= self.max_depth || self.stack.nesting > stack::MAX_REENTRY {
+        if self.entry_depth >= self.max_depth || self.stack.nesting > self.max_reentry {
             return Err(TrapCode::StackOverflow.into());
         }
         self.stack.ensure(fp + need, self.max_slots)?;

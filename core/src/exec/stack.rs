@@ -4,11 +4,6 @@ use crate::error::TrapCode;
 use crate::value::Val;
 use alloc::vec::Vec;
 
-/// Maximum nesting of wasm→host→wasm re-entry. Each level uses native stack (the wasm frames
-/// themselves do not), so this is a fixed, conservative bound; exceeding it traps with
-/// `StackOverflow`.
-pub(super) const MAX_REENTRY: usize = 100;
-
 /// A suspended caller: where to resume when the current function returns.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Frame {
@@ -34,7 +29,7 @@ pub(crate) struct Stack {
     /// First free slot above the frames of suspended invocations (0 when nothing is running).
     pub(super) top: usize,
     /// How many host functions are running with this stack lent to them (host→wasm re-entry
-    /// recurses natively, so it is bounded separately by [`MAX_REENTRY`]).
+    /// recurses natively, so it is bounded separately by `Config::max_host_reentry`).
     pub(super) nesting: usize,
     /// Scratch for `return_many` (parallel moves).
     pub(super) scratch: Vec<u64>,

@@ -136,7 +136,14 @@ impl Cond {
 }
 
 /// Appends a compare instruction `dst = lhs op rhs` (register form).
-pub(crate) fn encode_cmp(is64: bool, op: CmpOp, dst: Slot, lhs: Slot, rhs: Slot, out: &mut Vec<u8>) {
+pub(crate) fn encode_cmp(
+    is64: bool,
+    op: CmpOp,
+    dst: Slot,
+    lhs: Slot,
+    rhs: Slot,
+    out: &mut Vec<u8>,
+) {
     use CmpOp::*;
     if is64 {
         match op {
@@ -168,7 +175,14 @@ pub(crate) fn encode_cmp(is64: bool, op: CmpOp, dst: Slot, lhs: Slot, rhs: Slot,
 }
 
 /// Appends a compare instruction `dst = lhs op imm` (immediate form).
-pub(crate) fn encode_cmp_imm(is64: bool, op: CmpOp, dst: Slot, lhs: Slot, imm: i32, out: &mut Vec<u8>) {
+pub(crate) fn encode_cmp_imm(
+    is64: bool,
+    op: CmpOp,
+    dst: Slot,
+    lhs: Slot,
+    imm: i32,
+    out: &mut Vec<u8>,
+) {
     use CmpOp::*;
     if is64 {
         match op {

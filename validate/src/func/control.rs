@@ -33,11 +33,26 @@ impl FuncTranslator<'_> {
     fn patch(&mut self, instr: usize, field: usize, target: usize) -> Result<(), CompileError> {
         let off = self.rel(instr, target)?;
         self.code[field..field + 4].copy_from_slice(&off.to_le_bytes());
+        if target == self.code.len() {
+            self.bound_here = target;
+        }
         Ok(())
     }
 
     /// Binds every pending branch to frame `label` to the current position.
     fn bind_label(&mut self, label: u32) -> Result<(), CompileError> {
+        // A jump or conditional branch to this label that is the last instruction emitted would
+        // jump to the next instruction: drop it. (A label bound at its position now denotes the
+        // same place: the instruction that follows.)
+        let end = self.code.len();
+        if self.bound_here != end
+            && let Some(i) = self.b.fixups.iter().rposition(|f| {
+                f.label == label && f.field + 4 == end && self.code[f.instr] != op::BrTable
+            })
+        {
+            let f = self.b.fixups.swap_remove(i);
+            self.code.truncate(f.instr);
+        }
         let here = self.code.len();
         let mut i = 0;
         while i < self.b.fixups.len() {
@@ -112,7 +127,7 @@ impl FuncTranslator<'_> {
             return self.emit_return();
         }
         let frame = self.b.ctrl[idx as usize];
-        self.copy_top_to(frame.height, frame.label_arity());
+        self.copy_top_to(frame.height, frame.label_arity())?;
         self.emit_jump(idx)
     }
 
@@ -159,6 +174,7 @@ impl FuncTranslator<'_> {
             return Ok(());
         }
         let (nparams, nresults) = self.block_arity(bt)?;
+        self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         self.last = None;
         let height = self.height() - nparams;
@@ -184,6 +200,7 @@ impl FuncTranslator<'_> {
         }
         let (nparams, nresults) = self.block_arity(bt)?;
         let cond = self.pop_cond()?;
+        self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         let pos = self.emit_cond_branch(cond.negate());
         let height = self.height() - nparams;
@@ -205,10 +222,10 @@ impl FuncTranslator<'_> {
         if self.unreachable && self.dead_depth > 0 {
             return Ok(());
         }
-        let idx = self.b.ctrl.len() as u32 - 1;
+        let idx = self.frame_index(0)?;
         let frame = self.b.ctrl[idx as usize];
         if !self.unreachable {
-            self.copy_top_to(frame.height, frame.nresults);
+            self.copy_top_to(frame.height, frame.nresults)?;
             self.emit_jump(idx)?;
         }
         if let Some(pos) = frame.else_branch {
@@ -241,7 +258,7 @@ impl FuncTranslator<'_> {
             self.dead_depth -= 1;
             return Ok(());
         }
-        let idx = self.b.ctrl.len() as u32 - 1;
+        let idx = self.frame_index(0)?;
         let frame = self.b.ctrl[idx as usize];
         if frame.kind == Kind::Func {
             if !self.unreachable {
@@ -252,19 +269,19 @@ impl FuncTranslator<'_> {
         }
         let fallthrough = !self.unreachable;
         if fallthrough {
-            self.copy_top_to(frame.height, frame.nresults);
+            self.copy_top_to(frame.height, frame.nresults)?;
         }
         let mut reachable = fallthrough;
         if frame.kind != Kind::Loop {
             reachable |= frame.branched;
         }
+        self.bind_label(idx)?;
         if let Some(pos) = frame.else_branch {
             reachable = true;
             let field = pos + self.branch_len(pos)? - 4;
             let here = self.code.len();
             self.patch(pos, field, here)?;
         }
-        self.bind_label(idx)?;
         self.b.ctrl.pop();
         self.b.stack.truncate(frame.height as usize);
         for _ in 0..frame.nresults {
@@ -306,11 +323,14 @@ impl FuncTranslator<'_> {
     }
 
     /// `br_table`.
-    pub(crate) fn op_br_table(&mut self, table: &wasmparser::BrTable<'_>) -> Result<(), CompileError> {
+    pub(crate) fn op_br_table(
+        &mut self,
+        table: &wasmparser::BrTable<'_>,
+    ) -> Result<(), CompileError> {
         let (_, index) = self.pop_slot()?;
         self.b.targets.clear();
         for t in table.targets() {
-            let t = t.map_err(|e| crate::convert::wp_err(e))?;
+            let t = t.map_err(|e| super::wp_err(e, self.func_index))?;
             self.b.targets.push(t);
         }
         self.b.targets.push(table.default());
@@ -364,6 +384,7 @@ impl FuncTranslator<'_> {
     pub(crate) fn emit_return(&mut self) -> Result<(), CompileError> {
         self.last = None;
         let n = self.num_results;
+        self.need_depth(n)?;
         let len = self.height();
         match n {
             0 => Return {}.encode(self.code),

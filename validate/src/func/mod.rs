@@ -15,8 +15,8 @@ use alloc::vec::Vec;
 use cond::Cond;
 use ember_bytecode::module::{CompiledModule, FuncBody};
 use ember_bytecode::{EXT_PREFIX, Slot};
-use wasmparser::{FuncValidator, FunctionBody, OperatorsReader, OperatorsReaderAllocations};
 use wasmparser::ValidatorResources;
+use wasmparser::{FuncValidator, FunctionBody, OperatorsReader, OperatorsReaderAllocations};
 
 /// A compile-time operand stack entry: where the value can be found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,10 +123,12 @@ pub(crate) struct FuncTranslator<'a> {
     pub(crate) func_index: u32,
     /// Offset of the operator being translated (for errors).
     pub(crate) offset: usize,
+    /// The last code position some already-patched branch jumps to (a label bound there).
+    pub(crate) bound_here: usize,
 }
 
 /// Converts a wasmparser error inside function `func`.
-fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileError {
+pub(crate) fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileError {
     CompileError {
         message: alloc::string::ToString::to_string(e.message()),
         offset: e.offset() as usize,
@@ -155,7 +157,9 @@ pub(crate) fn translate(
     let num_params = ty.params().len();
     let num_results = ty.results().len();
 
-    let mut locals = body.get_locals_reader().map_err(|e| wp_err(e, func_index))?;
+    let mut locals = body
+        .get_locals_reader()
+        .map_err(|e| wp_err(e, func_index))?;
     let mut num_locals: u32 = 0;
     for _ in 0..locals.get_count() {
         let off = locals.original_position();
@@ -187,6 +191,7 @@ pub(crate) fn translate(
         dead_depth: 0,
         func_index,
         offset: body_offset,
+        bound_here: usize::MAX,
     };
     t.b.stack.clear();
     t.b.ctrl.clear();
@@ -214,8 +219,8 @@ pub(crate) fn translate(
         return Err(t.error("function body not terminated by end"));
     }
     let code_len = t.code.len() - start;
-    let frame_size = u16::try_from(t.frame_size)
-        .map_err(|_| too_large("frame needs more than 65535 slots"))?;
+    let frame_size =
+        u16::try_from(t.frame_size).map_err(|_| too_large("frame needs more than 65535 slots"))?;
     Ok(FuncBody {
         code_start: u32::try_from(start).map_err(|_| too_large("module code exceeds 4 GiB"))?,
         code_len: u32::try_from(code_len).map_err(|_| too_large("code exceeds 4 GiB"))?,
@@ -312,7 +317,12 @@ impl FuncTranslator<'_> {
 
     /// Records that the instruction at `pos` (the last one emitted) produced a temporary at the
     /// top of the stack (height `h`), and pushes that temporary.
-    pub(crate) fn def(&mut self, pos: usize, h: u32, cond: Option<Cond>) -> Result<(), CompileError> {
+    pub(crate) fn def(
+        &mut self,
+        pos: usize,
+        h: u32,
+        cond: Option<Cond>,
+    ) -> Result<(), CompileError> {
         debug_assert_eq!(h, self.height());
         self.push(Entry::Temp)?;
         self.last = Some(Last {

@@ -126,24 +126,30 @@ impl FuncTranslator<'_> {
             }
 
             // ---- memory ----
-            O::I32Load { memarg } | O::F32Load { memarg } | O::I64Load32U { memarg } => {
-                self.load(memarg, |dst, addr, offset, o| Load32 { dst, addr, offset }.encode(o))?
-            }
-            O::I64Load { memarg } | O::F64Load { memarg } => {
-                self.load(memarg, |dst, addr, offset, o| Load64 { dst, addr, offset }.encode(o))?
-            }
-            O::I32Load8S { memarg } | O::I64Load8S { memarg } => {
-                self.load(memarg, |dst, addr, offset, o| Load8S { dst, addr, offset }.encode(o))?
-            }
-            O::I32Load8U { memarg } | O::I64Load8U { memarg } => {
-                self.load(memarg, |dst, addr, offset, o| Load8U { dst, addr, offset }.encode(o))?
-            }
-            O::I32Load16S { memarg } | O::I64Load16S { memarg } => self.load(memarg, |dst, addr, offset, o| {
-                Load16S { dst, addr, offset }.encode(o)
-            })?,
-            O::I32Load16U { memarg } | O::I64Load16U { memarg } => self.load(memarg, |dst, addr, offset, o| {
-                Load16U { dst, addr, offset }.encode(o)
-            })?,
+            O::I32Load { memarg } | O::F32Load { memarg } | O::I64Load32U { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load32 { dst, addr, offset }.encode(o)
+                })?,
+            O::I64Load { memarg } | O::F64Load { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load64 { dst, addr, offset }.encode(o)
+                })?,
+            O::I32Load8S { memarg } | O::I64Load8S { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load8S { dst, addr, offset }.encode(o)
+                })?,
+            O::I32Load8U { memarg } | O::I64Load8U { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load8U { dst, addr, offset }.encode(o)
+                })?,
+            O::I32Load16S { memarg } | O::I64Load16S { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load16S { dst, addr, offset }.encode(o)
+                })?,
+            O::I32Load16U { memarg } | O::I64Load16U { memarg } => self
+                .load(memarg, |dst, addr, offset, o| {
+                    Load16U { dst, addr, offset }.encode(o)
+                })?,
             O::I64Load32S { memarg } => self.load(memarg, |dst, addr, offset, o| {
                 Load32S { dst, addr, offset }.encode(o)
             })?,
@@ -156,37 +162,45 @@ impl FuncTranslator<'_> {
                     }
                     .encode(o)
                 })?,
-            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, |addr, value, offset, o| {
-                Store64 {
-                    addr,
-                    value,
-                    offset,
-                }
-                .encode(o)
-            })?,
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, |addr, value, offset, o| {
-                Store8 {
-                    addr,
-                    value,
-                    offset,
-                }
-                .encode(o)
-            })?,
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, |addr, value, offset, o| {
-                Store16 {
-                    addr,
-                    value,
-                    offset,
-                }
-                .encode(o)
-            })?,
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                self.store(memarg, |addr, value, offset, o| {
+                    Store64 {
+                        addr,
+                        value,
+                        offset,
+                    }
+                    .encode(o)
+                })?
+            }
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                self.store(memarg, |addr, value, offset, o| {
+                    Store8 {
+                        addr,
+                        value,
+                        offset,
+                    }
+                    .encode(o)
+                })?
+            }
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
+                self.store(memarg, |addr, value, offset, o| {
+                    Store16 {
+                        addr,
+                        value,
+                        offset,
+                    }
+                    .encode(o)
+                })?
+            }
             O::MemorySize { .. } => {
                 let h = self.height();
                 let pos = self.code.len();
                 MemorySize { dst: self.home(h) }.encode(self.code);
                 self.def(pos, h, None)?;
             }
-            O::MemoryGrow { .. } => self.unop(|dst, delta, o| MemoryGrow { dst, delta }.encode(o))?,
+            O::MemoryGrow { .. } => {
+                self.unop(|dst, delta, o| MemoryGrow { dst, delta }.encode(o))?
+            }
             O::MemoryFill { .. } => {
                 let [dst_addr, value, len] = self.pop3()?;
                 MemoryFill {
@@ -348,10 +362,18 @@ impl FuncTranslator<'_> {
             O::I32Or => self.int_op(&int_op(false, reg!(I32Or), imm!(I32OrImm), true, false))?,
             O::I32Xor => self.int_op(&int_op(false, reg!(I32Xor), imm!(I32XorImm), true, false))?,
             O::I32Shl => self.int_op(&int_op(false, reg!(I32Shl), imm!(I32ShlImm), false, true))?,
-            O::I32ShrS => self.int_op(&int_op(false, reg!(I32ShrS), imm!(I32ShrSImm), false, true))?,
-            O::I32ShrU => self.int_op(&int_op(false, reg!(I32ShrU), imm!(I32ShrUImm), false, true))?,
-            O::I32Rotl => self.int_op(&int_op(false, reg!(I32Rotl), imm!(I32RotlImm), false, true))?,
-            O::I32Rotr => self.int_op(&int_op(false, reg!(I32Rotr), imm!(I32RotrImm), false, true))?,
+            O::I32ShrS => {
+                self.int_op(&int_op(false, reg!(I32ShrS), imm!(I32ShrSImm), false, true))?
+            }
+            O::I32ShrU => {
+                self.int_op(&int_op(false, reg!(I32ShrU), imm!(I32ShrUImm), false, true))?
+            }
+            O::I32Rotl => {
+                self.int_op(&int_op(false, reg!(I32Rotl), imm!(I32RotlImm), false, true))?
+            }
+            O::I32Rotr => {
+                self.int_op(&int_op(false, reg!(I32Rotr), imm!(I32RotrImm), false, true))?
+            }
 
             // ---- i64 ----
             O::I64Eqz => self.eqz(true)?,
@@ -379,10 +401,18 @@ impl FuncTranslator<'_> {
             O::I64Or => self.int_op(&int_op(true, reg!(I64Or), imm!(I64OrImm), true, false))?,
             O::I64Xor => self.int_op(&int_op(true, reg!(I64Xor), imm!(I64XorImm), true, false))?,
             O::I64Shl => self.int_op(&int_op(true, reg!(I64Shl), imm!(I64ShlImm), false, true))?,
-            O::I64ShrS => self.int_op(&int_op(true, reg!(I64ShrS), imm!(I64ShrSImm), false, true))?,
-            O::I64ShrU => self.int_op(&int_op(true, reg!(I64ShrU), imm!(I64ShrUImm), false, true))?,
-            O::I64Rotl => self.int_op(&int_op(true, reg!(I64Rotl), imm!(I64RotlImm), false, true))?,
-            O::I64Rotr => self.int_op(&int_op(true, reg!(I64Rotr), imm!(I64RotrImm), false, true))?,
+            O::I64ShrS => {
+                self.int_op(&int_op(true, reg!(I64ShrS), imm!(I64ShrSImm), false, true))?
+            }
+            O::I64ShrU => {
+                self.int_op(&int_op(true, reg!(I64ShrU), imm!(I64ShrUImm), false, true))?
+            }
+            O::I64Rotl => {
+                self.int_op(&int_op(true, reg!(I64Rotl), imm!(I64RotlImm), false, true))?
+            }
+            O::I64Rotr => {
+                self.int_op(&int_op(true, reg!(I64Rotr), imm!(I64RotrImm), false, true))?
+            }
 
             // ---- f32 ----
             O::F32Eq => self.binop(reg!(F32Eq))?,
@@ -709,7 +739,10 @@ impl FuncTranslator<'_> {
         Ok(())
     }
 
-    fn arity(&self, ty: Option<&ember_bytecode::types::FuncType>) -> Result<(u32, u32), CompileError> {
+    fn arity(
+        &self,
+        ty: Option<&ember_bytecode::types::FuncType>,
+    ) -> Result<(u32, u32), CompileError> {
         let ty = ty.ok_or_else(|| self.error("internal: unknown function type"))?;
         Ok((ty.params().len() as u32, ty.results().len() as u32))
     }

@@ -60,11 +60,28 @@ impl FuncTranslator<'_> {
     /// entry of every block, so that code inside the block never changes a provider below it).
     pub(crate) fn materialize_for_block(&mut self, n: u32) {
         let len = self.height();
+        // Lazy locals first, runs of consecutive heights as one `copy_many` (the destinations
+        // are temporaries, the sources locals: no overlap).
+        self.b.slots.clear();
+        let mut run_dst: Slot = 0;
         for h in 0..len {
-            let top = h + n >= len;
-            if top || matches!(self.b.stack[h as usize], Entry::Local(_)) {
-                self.materialize_at(h);
+            if let Entry::Local(x) = self.b.stack[h as usize] {
+                let dst = self.home(h);
+                if !self.b.slots.is_empty()
+                    && usize::from(run_dst) + self.b.slots.len() != usize::from(dst)
+                {
+                    self.flush_copies(run_dst);
+                }
+                if self.b.slots.is_empty() {
+                    run_dst = dst;
+                }
+                self.b.slots.push(x);
+                self.b.stack[h as usize] = Entry::Temp;
             }
+        }
+        self.flush_copies(run_dst);
+        for h in len.saturating_sub(n)..len {
+            self.materialize_at(h);
         }
     }
 
@@ -108,7 +125,8 @@ impl FuncTranslator<'_> {
     /// Copies the top `n` entries to the home slots of heights `target..target+n` (the values of
     /// a branch to a label, or a block's results at its end). The entries stay as they are.
     /// In-order copying is safe: every temporary source is at a height at or above its target.
-    pub(crate) fn copy_top_to(&mut self, target: u32, n: u32) {
+    pub(crate) fn copy_top_to(&mut self, target: u32, n: u32) -> Result<(), CompileError> {
+        self.need_depth(n)?;
         let len = self.height();
         let first = len - n;
         self.b.slots.clear();
@@ -139,6 +157,15 @@ impl FuncTranslator<'_> {
                 self.emit_const(dst, v);
             }
         }
+        Ok(())
+    }
+
+    /// Checks the stack holds at least `n` entries (always true for validated code).
+    pub(crate) fn need_depth(&self, n: u32) -> Result<(), CompileError> {
+        if self.height() < n {
+            return Err(self.error("internal: operand stack underflow"));
+        }
+        Ok(())
     }
 
     /// Emits the pending run of copies in `slots` to `dst, dst+1, ...`.
@@ -168,6 +195,9 @@ impl FuncTranslator<'_> {
     /// copies (every value is already a temporary in its target slot).
     pub(crate) fn values_in_place(&self, target: u32, n: u32) -> bool {
         let len = self.height();
+        if len < n {
+            return false;
+        }
         (0..n).all(|k| {
             let h = len - n + k;
             h == target + k && self.b.stack[h as usize] == Entry::Temp

@@ -7,8 +7,24 @@ use std::collections::BTreeSet;
 
 /// Operand names that are frame slots (with per-mnemonic exceptions in `is_slot`).
 const SLOT_FIELDS: &[&str] = &[
-    "dst", "src", "lhs", "rhs", "cond", "if_true", "if_false", "index", "addr", "value",
-    "delta", "init", "len", "start", "dst_addr", "src_addr", "src_offset", "dst_index",
+    "dst",
+    "src",
+    "lhs",
+    "rhs",
+    "cond",
+    "if_true",
+    "if_false",
+    "index",
+    "addr",
+    "value",
+    "delta",
+    "init",
+    "len",
+    "start",
+    "dst_addr",
+    "src_addr",
+    "src_offset",
+    "dst_index",
     "src_index",
 ];
 
@@ -93,7 +109,11 @@ pub fn disasm(m: &CompiledModule, i: usize) -> Vec<String> {
 pub fn check_module(m: &CompiledModule) -> Result<(), String> {
     let defined = m.funcs.len() - m.num_imported_funcs as usize;
     if m.bodies.len() != defined {
-        return Err(format!("{} bodies for {} defined functions", m.bodies.len(), defined));
+        return Err(format!(
+            "{} bodies for {} defined functions",
+            m.bodies.len(),
+            defined
+        ));
     }
     for (i, b) in m.bodies.iter().enumerate() {
         check_body(m, b).map_err(|e| format!("function {i}: {e}"))?;
@@ -114,8 +134,14 @@ fn check_body(m: &CompiledModule, b: &FuncBody) -> Result<(), String> {
     let last = lines.last().ok_or("empty body")?;
     if !matches!(
         last.mnemonic,
-        "return" | "return_slot" | "return_imm32" | "return_imm64" | "return_many" | "br"
-            | "unreachable" | "br_table"
+        "return"
+            | "return_slot"
+            | "return_imm32"
+            | "return_imm64"
+            | "return_many"
+            | "br"
+            | "unreachable"
+            | "br_table"
     ) && !last.mnemonic.starts_with("br")
     {
         return Err(format!("falls off the end: {}", last.text));
@@ -129,7 +155,10 @@ fn check_body(m: &CompiledModule, b: &FuncBody) -> Result<(), String> {
         for (k, v) in &l.fields {
             if is_branch && k == "offset" {
                 if !target_ok(*v) {
-                    return Err(format!("branch target outside the function: {} at {}", l.text, l.pc));
+                    return Err(format!(
+                        "branch target outside the function: {} at {}",
+                        l.text, l.pc
+                    ));
                 }
             } else if is_slot(l.mnemonic, k) && *v >= fs {
                 return Err(format!("slot {k}={v} >= frame_size {fs}: {}", l.text));

@@ -360,7 +360,77 @@ fn unbounded_host_reentry_traps() {
     let mut m = b.build();
     target.set(m.sf(f));
     assert_eq!(m.trap(f, &[]), TrapCode::StackOverflow);
-    assert_eq!(levels.get(), super::super::stack::MAX_REENTRY + 1);
+    assert_eq!(levels.get(), crate::Config::default().max_host_reentry + 1);
     let stack = m.store.inner.stack.as_ref().unwrap();
     assert_eq!((stack.frames.len(), stack.top, stack.nesting), (0, 0, 0));
+}
+
+#[test]
+fn call_indirect_to_host_and_other_instance() {
+    // Instance A defines triple(x) = 3x.
+    let mut a = Builder::new();
+    let t = a.ty(&[I32], &[I32]);
+    let triple = a.func(t, 0, 1, |x| {
+        x.op(Instr::I32MulImm(I32MulImm {
+            dst: 0,
+            lhs: 0,
+            imm: 3,
+        }))
+        .op(Instr::ReturnSlot(ReturnSlot { src: 0 }));
+    });
+    let ia = a.build();
+    let triple_sf = ia.sf(triple);
+    // Instance B: host neg(x) = -x; table [A.triple, neg]; f(i, x) = table[i](x) + 1.
+    let mut b = Builder::in_store(ia.store);
+    let t = b.ty(&[I32], &[I32]);
+    let neg = b.host(t, |_c, args, res| {
+        res[0] = Val::I32(-args[0].i32().unwrap());
+        Ok(())
+    });
+    b.table(vec![0, 0], None);
+    let tf = b.ty(&[I32, I32], &[I32]);
+    let f = b.func(tf, 0, 3, |x| {
+        x.op(Instr::Copy(Copy { dst: 2, src: 1 }))
+            .op(Instr::CallIndirect(CallIndirect {
+                ty: t,
+                table: 0,
+                index: 0,
+                base: 2,
+            }))
+            .op(Instr::I32AddImm(I32AddImm {
+                dst: 2,
+                lhs: 2,
+                imm: 1,
+            }))
+            .op(Instr::ReturnSlot(ReturnSlot { src: 2 }));
+    });
+    let mut ib = b.build();
+    let neg_sf = ib.sf(neg);
+    let tbl = ib.store.inner.instances[ib.inst as usize].tables[0] as usize;
+    ib.store.inner.tables[tbl].elems = vec![u64::from(triple_sf) + 1, u64::from(neg_sf) + 1];
+    assert_eq!(
+        ib.call(f, &[Val::I32(0), Val::I32(5)]).unwrap(),
+        [Val::I32(16)]
+    );
+    assert_eq!(
+        ib.call(f, &[Val::I32(1), Val::I32(5)]).unwrap(),
+        [Val::I32(-4)]
+    );
+}
+
+#[test]
+fn bad_bytecode_is_a_trap_not_a_panic() {
+    let mut b = Builder::new();
+    let t = b.ty(&[], &[]);
+    // A branch far outside the code, and a truncated instruction.
+    let wild = b.func(t, 0, 1, |a| {
+        a.op(Instr::Br(Br { offset: 1 << 30 }));
+    });
+    let cut = b.func(t, 0, 1, |a| {
+        a.code.push(op::Const64);
+        a.code.push(0);
+    });
+    let mut m = b.build();
+    assert_eq!(m.trap(wild, &[]), TrapCode::HostError);
+    assert_eq!(m.trap(cut, &[]), TrapCode::HostError);
 }
