@@ -294,26 +294,27 @@ fn code_section(locals: &[(u64, u8)], code: &[u8]) -> Vec<u8> {
 
 fn oversized_cases() -> Vec<(&'static str, Vec<u8>)> {
     const I32: u8 = 0x7f;
-    let mut cases = Vec::new();
-    cases.push((
-        "type count u32::MAX",
-        module(&[section(1, &leb(u32::MAX as u64))]),
-    ));
-    cases.push((
-        "function count u32::MAX",
-        module(&[
-            section(1, &[1, 0x60, 0, 0]),
-            section(3, &leb(u32::MAX as u64)),
-        ]),
-    ));
-    cases.push((
-        "import count u32::MAX",
-        module(&[section(2, &leb(u32::MAX as u64))]),
-    ));
-    cases.push((
-        "export count u32::MAX",
-        module(&[section(7, &leb(u32::MAX as u64))]),
-    ));
+    let mut cases = vec![
+        (
+            "type count u32::MAX",
+            module(&[section(1, &leb(u32::MAX as u64))]),
+        ),
+        (
+            "function count u32::MAX",
+            module(&[
+                section(1, &[1, 0x60, 0, 0]),
+                section(3, &leb(u32::MAX as u64)),
+            ]),
+        ),
+        (
+            "import count u32::MAX",
+            module(&[section(2, &leb(u32::MAX as u64))]),
+        ),
+        (
+            "export count u32::MAX",
+            module(&[section(7, &leb(u32::MAX as u64))]),
+        ),
+    ];
     let mut h = one_func_header();
     h.push(code_section(&[(u32::MAX as u64, I32)], &[0x0b]));
     cases.push(("2^32-1 locals", module(&h)));
@@ -329,13 +330,8 @@ fn oversized_cases() -> Vec<(&'static str, Vec<u8>)> {
 
     // 50000 locals (wasmparser's limit) plus 20000 stacked operands: the frame needs more slots
     // than a u16 can name.
-    let mut code = Vec::new();
-    for _ in 0..20_000 {
-        code.extend_from_slice(&[0x41, 0x00]); // i32.const 0
-    }
-    for _ in 0..20_000 {
-        code.push(0x1a); // drop
-    }
+    let mut code = [0x41, 0x00].repeat(20_000); // i32.const 0
+    code.extend(std::iter::repeat_n(0x1a, 20_000)); // drop
     code.push(0x0b);
     let mut h = one_func_header();
     h.push(code_section(&[(50_000, I32)], &code));

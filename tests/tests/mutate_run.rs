@@ -28,10 +28,10 @@ fn suite_modules() -> Vec<(String, Vec<u8>)> {
             continue;
         };
         for (n, d) in wast.directives.into_iter().enumerate() {
-            if let WastDirective::Module(mut m @ QuoteWat::Wat(_)) = d {
-                if let Ok(bytes) = m.encode() {
-                    out.push((format!("{}#{n}", file.name()), bytes));
-                }
+            if let WastDirective::Module(mut m @ QuoteWat::Wat(_)) = d
+                && let Ok(bytes) = m.encode()
+            {
+                out.push((format!("{}#{n}", file.name()), bytes));
             }
         }
     }
