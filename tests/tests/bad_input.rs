@@ -3,6 +3,7 @@
 
 use ember::{Engine, Error, Linker, Module, Store, TrapCode, Val};
 use ember_tests::catch_panic;
+use ember_tests::rng::Rng;
 
 /// Valid modules the mutation tests start from.
 const SOURCES: &[&str] = &[
@@ -63,24 +64,6 @@ const SMALL: &str = r#"(module
 
 fn wasm(text: &str) -> Vec<u8> {
     wat::parse_str(text).expect("test module must assemble")
-}
-
-/// Deterministic xorshift64* generator.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
 }
 
 /// Collects inputs that made `Module::new` misbehave.

