@@ -48,8 +48,8 @@ fn config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     c.max_memories = 1;
     c.max_tables = u.int_in_range(0..=5)?;
     c.min_types = 1;
-    c.min_funcs = u.int_in_range(0..=3)?;
     c.max_funcs = u.int_in_range(1..=100)?;
+    c.min_funcs = u.int_in_range(0..=3)?.min(c.max_funcs);
     c.max_instructions = u.int_in_range(1..=1000)?;
     c.max_nesting_depth = 50;
     c.allow_invalid_funcs = u.ratio(1, 4)?;
