@@ -327,12 +327,48 @@ impl Visit for Hot<'_, '_> {
         self.pop_frame()
     }
 
+    #[inline(always)]
+    fn memory_fill(&mut self, i: MemoryFill) -> Flow {
+        if self.mem.is_empty() {
+            return Err(Stop::Slow);
+        }
+        let (d, v, n) = (
+            u64::from(self.u32(i.dst_addr)),
+            self.get(i.value) as u8,
+            u64::from(self.u32(i.len)),
+        );
+        // Both are below 2^32: no overflow.
+        if d + n > self.mem.len() as u64 {
+            return Err(TrapCode::MemoryOutOfBounds.into());
+        }
+        self.mem[d as usize..(d + n) as usize].fill(v);
+        self.pc += MemoryFill::SIZE;
+        Ok(())
+    }
+    #[inline(always)]
+    fn memory_copy(&mut self, i: MemoryCopy) -> Flow {
+        if self.mem.is_empty() {
+            return Err(Stop::Slow);
+        }
+        let (d, s, n) = (
+            u64::from(self.u32(i.dst_addr)),
+            u64::from(self.u32(i.src_addr)),
+            u64::from(self.u32(i.len)),
+        );
+        let size = self.mem.len() as u64;
+        if d + n > size || s + n > size {
+            return Err(TrapCode::MemoryOutOfBounds.into());
+        }
+        self.mem
+            .copy_within(s as usize..(s + n) as usize, d as usize);
+        self.pc += MemoryCopy::SIZE;
+        Ok(())
+    }
+
     slow! {
         return_many ReturnMany [Slot];
         call_indirect CallIndirect;
         memory_grow MemoryGrow;
-        memory_fill MemoryFill;
-        memory_copy MemoryCopy;
         memory_init MemoryInit;
         data_drop DataDrop;
         ref_func RefFunc;
