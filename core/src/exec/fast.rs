@@ -5,7 +5,9 @@
 //! that one instruction on the [`Executor`](super::Executor) and re-enters.
 
 use super::stack::Frame;
-use super::visit::{bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, pure_handlers, store, un};
+use super::visit::{
+    bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, load_add, pure_handlers, store, un,
+};
 use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
@@ -157,7 +159,13 @@ impl Hot<'_, '_> {
     /// Reads `N` bytes at `addr + offset` of memory 0.
     #[inline(always)]
     fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
-        let ea = u64::from(self.u32(addr)) + u64::from(offset);
+        self.load_ea(self.u32(addr), offset)
+    }
+
+    /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
+    #[inline(always)]
+    fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
+        let ea = u64::from(a) + u64::from(offset);
         // `ea` < 2^33 and N <= 8: no overflow.
         if ea + N as u64 > self.mem.len() as u64 {
             return Err(TrapCode::MemoryOutOfBounds.into());

@@ -127,3 +127,33 @@ fn calls_between_instances_leave_and_reenter_the_fast_loop() {
     // bump(1)=101, bump(2)=103, bump(3)=106: 310; each instance keeps its own globals.
     assert_eq!(run.call(&mut store, 3).ok(), Some(310));
 }
+
+#[test]
+fn fused_address_loads_wrap_like_separate_instructions() {
+    let engine = Engine::default();
+    let (mut store, inst) = instance(
+        &engine,
+        r#"(module (memory 1)
+             (data (i32.const 16) "\01\02\03\04\05\06\07\08")
+             (func (export "reg") (param i32 i32) (result i64)
+               (i64.load offset=4 (i32.add (local.get 0) (local.get 1))))
+             (func (export "imm") (param i32) (result i32)
+               (i32.load16_s offset=2 (i32.add (local.get 0) (i32.const 0x20)))))"#,
+    );
+    let reg = inst
+        .get_typed_func::<(i32, i32), i64>(&store, "reg")
+        .expect("export");
+    let imm = inst
+        .get_typed_func::<i32, i32>(&store, "imm")
+        .expect("export");
+    // 0xFFFF_FFF0 + 0x1C wraps to 12; + offset 4 = 16.
+    assert_eq!(
+        reg.call(&mut store, (-16, 0x1C)).ok(),
+        Some(0x0807_0605_0403_0201)
+    );
+    // -18 + 0x20 = 14; + 2 = 16: bytes 01 02.
+    assert_eq!(imm.call(&mut store, -18).ok(), Some(0x0201));
+    // No wrap in the offset addition: 65535 + 0 + 4 is out of bounds.
+    let e = reg.call(&mut store, (65535, 0)).expect_err("oob");
+    assert!(matches!(e, Error::Trap(t) if t.code() == TrapCode::MemoryOutOfBounds));
+}
