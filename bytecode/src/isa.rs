@@ -445,6 +445,35 @@ macro_rules! for_each_op {
             Load32 load32 "load32" { dst: Slot, addr: Slot, offset: u32 };
             /// Load 64 bits (i64.load, f64.load).
             Load64 load64 "load64" { dst: Slot, addr: Slot, offset: u32 };
+            // ---- loads with a computed address (superinstructions: `i32.add` + load) ----
+            /// Load (sign-extended byte) at `(u32)(addr + index) + offset`.
+            Load8SAdd load8_s_add "load8_s.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (sign-extended byte) at `(u32)(addr + imm) + offset`.
+            Load8SAddImm load8_s_add_imm "load8_s.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (zero-extended byte) at `(u32)(addr + index) + offset`.
+            Load8UAdd load8_u_add "load8_u.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (zero-extended byte) at `(u32)(addr + imm) + offset`.
+            Load8UAddImm load8_u_add_imm "load8_u.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (sign-extended 16 bits) at `(u32)(addr + index) + offset`.
+            Load16SAdd load16_s_add "load16_s.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (sign-extended 16 bits) at `(u32)(addr + imm) + offset`.
+            Load16SAddImm load16_s_add_imm "load16_s.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (zero-extended 16 bits) at `(u32)(addr + index) + offset`.
+            Load16UAdd load16_u_add "load16_u.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (zero-extended 16 bits) at `(u32)(addr + imm) + offset`.
+            Load16UAddImm load16_u_add_imm "load16_u.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (sign-extended 32 bits) at `(u32)(addr + index) + offset`.
+            Load32SAdd load32_s_add "load32_s.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (sign-extended 32 bits) at `(u32)(addr + imm) + offset`.
+            Load32SAddImm load32_s_add_imm "load32_s.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (32 bits, zero-extended) at `(u32)(addr + index) + offset`.
+            Load32Add load32_add "load32.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (32 bits, zero-extended) at `(u32)(addr + imm) + offset`.
+            Load32AddImm load32_add_imm "load32.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
+            /// Load (64 bits) at `(u32)(addr + index) + offset`.
+            Load64Add load64_add "load64.add" { dst: Slot, addr: Slot, index: Slot, offset: u32 };
+            /// Load (64 bits) at `(u32)(addr + imm) + offset`.
+            Load64AddImm load64_add_imm "load64.add_imm" { dst: Slot, addr: Slot, imm: i32, offset: u32 };
             /// Store the low byte of `value` (i32.store8, i64.store8).
             Store8 store8 "store8" { addr: Slot, value: Slot, offset: u32 };
             /// Store the low 16 bits (i32.store16, i64.store16).

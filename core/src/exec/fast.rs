@@ -4,48 +4,83 @@
 //! loop with [`Stop::Slow`] *before* changing any state; `Executor::dispatch_loop` then runs
 //! that one instruction on the [`Executor`](super::Executor) and re-enters.
 
-use super::visit::{bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, pure_handlers, store, un};
+use super::stack::Frame;
+use super::visit::{
+    bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, load_add, pure_handlers, store, un,
+};
 use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
+use alloc::vec::Vec;
+use ember_bytecode::module::CompiledModule;
 use ember_bytecode::*;
 
-/// The hot interpreter state, borrowed from the executor for one run of the fast loop.
-pub(super) struct Hot<'a> {
+/// State the fast loop needs only on calls, returns and global accesses (one pointer away, so
+/// the hot registers stay few).
+pub(super) struct Ctx<'a> {
+    /// Base of the current frame in the value stack.
+    pub(super) fp: usize,
+    /// Suspended callers.
+    pub(super) frames: &'a mut Vec<Frame>,
+    /// The current instance's compiled module (for same-module calls).
+    pub(super) module: &'a CompiledModule,
+    /// The current instance (store index).
+    pub(super) instance: u32,
+    /// Returning at this frame depth finishes the invocation (left to the executor).
+    pub(super) entry_depth: usize,
+    /// `Config::max_call_depth`.
+    pub(super) max_depth: usize,
+    /// The store's globals.
+    pub(super) globals: &'a mut [GlobalEntity],
+    /// Module global index → store global index, for the current instance.
+    pub(super) global_map: &'a [u32],
+}
+
+/// Runs the fast loop from `pc` in the frame at `ctx.fp` until an instruction stops it
+/// (`Stop::Slow` for one it leaves to the executor; the returned `pc` then points at it).
+#[inline(always)]
+pub(super) fn run(
+    code: &[u8],
+    mut pc: usize,
+    values: &mut [u64],
+    mem: &mut [u8],
+    ctx: &mut Ctx<'_>,
+) -> (Stop, usize) {
+    loop {
+        // Each frame gets its own slot slice, re-sliced on calls and returns.
+        let Some(regs) = values.get_mut(ctx.fp..) else {
+            return (Stop::BadCode, pc);
+        };
+        let mut hot = Hot {
+            pc,
+            regs,
+            mem: &mut *mem,
+            ctx: &mut *ctx,
+        };
+        let stop = hot.run(code);
+        pc = hot.pc;
+        if stop != Stop::Reframe {
+            return (stop, pc);
+        }
+    }
+}
+
+/// The hot interpreter state for one frame.
+pub(super) struct Hot<'a, 'c> {
     /// Absolute offset of the next instruction.
-    pub(super) pc: usize,
+    pc: usize,
     /// The current frame's slots (from the frame base to the end of the value stack).
     regs: &'a mut [u64],
     /// Memory 0's bytes (empty if the instance has no memory).
     mem: &'a mut [u8],
-    /// The store's globals.
-    globals: &'a mut [GlobalEntity],
-    /// Module global index → store global index, for the current instance.
-    global_map: &'a [u32],
+    /// Everything else.
+    ctx: &'a mut Ctx<'c>,
 }
 
-impl<'a> Hot<'a> {
+impl Hot<'_, '_> {
+    /// Runs until an instruction stops the loop (`Stop::Reframe` after a call or return).
     #[inline(always)]
-    pub(super) fn new(
-        pc: usize,
-        regs: &'a mut [u64],
-        mem: &'a mut [u8],
-        globals: &'a mut [GlobalEntity],
-        global_map: &'a [u32],
-    ) -> Self {
-        Hot {
-            pc,
-            regs,
-            mem,
-            globals,
-            global_map,
-        }
-    }
-
-    /// Runs until an instruction stops the loop (`Stop::Slow` for one the fast loop leaves to
-    /// the executor; `pc` then points at it).
-    #[inline(always)]
-    pub(super) fn run(&mut self, code: &[u8]) -> Stop {
+    fn run(&mut self, code: &[u8]) -> Stop {
         loop {
             let pc = self.pc;
             if let Err(stop) = dispatch_or(self, code, pc, |_| Err(Stop::BadCode)) {
@@ -124,7 +159,13 @@ impl<'a> Hot<'a> {
     /// Reads `N` bytes at `addr + offset` of memory 0.
     #[inline(always)]
     fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
-        let ea = u64::from(self.u32(addr)) + u64::from(offset);
+        self.load_ea(self.u32(addr), offset)
+    }
+
+    /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
+    #[inline(always)]
+    fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
+        let ea = u64::from(a) + u64::from(offset);
         // `ea` < 2^33 and N <= 8: no overflow.
         if ea + N as u64 > self.mem.len() as u64 {
             return Err(TrapCode::MemoryOutOfBounds.into());
@@ -147,10 +188,72 @@ impl<'a> Hot<'a> {
         Ok(())
     }
 
+    /// Calls a function of the current module if its frame fits in the allocated stack and a
+    /// frame record can be pushed without allocating; otherwise leaves the call to the executor.
+    #[inline(always)]
+    fn call_local(&mut self, func: u32, base: Slot, ret_pc: usize) -> Flow {
+        let ctx = &mut *self.ctx;
+        let Some(body) = ctx.module.body(func) else {
+            return Err(Stop::Slow);
+        };
+        let base = usize::from(base);
+        let locals = base + usize::from(body.num_params);
+        let depth = ctx.frames.len();
+        if base + usize::from(body.frame_size) > self.regs.len()
+            || depth + 1 >= ctx.max_depth
+            || depth == ctx.frames.capacity()
+        {
+            return Err(Stop::Slow);
+        }
+        ctx.frames.push(Frame {
+            pc: ret_pc,
+            fp: ctx.fp,
+            instance: ctx.instance,
+        });
+        let zero = self
+            .regs
+            .get_mut(locals..locals + usize::from(body.num_locals))
+            .ok_or(Stop::BadCode)?;
+        match zero {
+            [] => {}
+            [a] => *a = 0,
+            [a, b] => (*a, *b) = (0, 0),
+            [a, b, c] => (*a, *b, *c) = (0, 0, 0),
+            _ => zero.fill(0),
+        }
+        ctx.fp += base;
+        self.pc = body.code_start as usize;
+        Err(Stop::Reframe)
+    }
+
+    /// Whether a return can stay in the fast loop (same instance, not the entry frame).
+    #[inline(always)]
+    fn can_return(&self) -> bool {
+        self.ctx.frames.len() > self.ctx.entry_depth
+            && self
+                .ctx
+                .frames
+                .last()
+                .is_some_and(|f| f.instance == self.ctx.instance)
+    }
+
+    /// Returns to the caller (after `can_return`).
+    #[inline(always)]
+    fn pop_frame(&mut self) -> Flow {
+        let f = self.ctx.frames.pop().ok_or(Stop::BadCode)?;
+        self.pc = f.pc;
+        self.ctx.fp = f.fp;
+        Err(Stop::Reframe)
+    }
+
     #[inline(always)]
     fn global(&mut self, index: u32) -> Result<&mut GlobalEntity, Stop> {
-        let g = *self.global_map.get(index as usize).ok_or(Stop::BadCode)?;
-        self.globals.get_mut(g as usize).ok_or(Stop::BadCode)
+        let g = *self
+            .ctx
+            .global_map
+            .get(index as usize)
+            .ok_or(Stop::BadCode)?;
+        self.ctx.globals.get_mut(g as usize).ok_or(Stop::BadCode)
     }
 }
 
@@ -164,7 +267,7 @@ macro_rules! slow {
     )*};
 }
 
-impl Visit for Hot<'_> {
+impl Visit for Hot<'_, '_> {
     type Output = Flow;
 
     pure_handlers!();
@@ -195,17 +298,85 @@ impl Visit for Hot<'_> {
         Ok(())
     }
 
+    #[inline(always)]
+    fn call(&mut self, i: Call) -> Flow {
+        self.call_local(i.func, i.base, self.pc + Call::SIZE)
+    }
+    #[inline(always)]
+    fn ret(&mut self, _: Return) -> Flow {
+        if !self.can_return() {
+            return Err(Stop::Slow);
+        }
+        self.pop_frame()
+    }
+    #[inline(always)]
+    fn return_slot(&mut self, i: ReturnSlot) -> Flow {
+        if !self.can_return() {
+            return Err(Stop::Slow);
+        }
+        let v = self.get(i.src);
+        self.set(0, v);
+        self.pop_frame()
+    }
+    #[inline(always)]
+    fn return_imm32(&mut self, i: ReturnImm32) -> Flow {
+        if !self.can_return() {
+            return Err(Stop::Slow);
+        }
+        self.set_u32(0, i.value);
+        self.pop_frame()
+    }
+    #[inline(always)]
+    fn return_imm64(&mut self, i: ReturnImm64) -> Flow {
+        if !self.can_return() {
+            return Err(Stop::Slow);
+        }
+        self.set_u64(0, i.value);
+        self.pop_frame()
+    }
+
+    #[inline(always)]
+    fn memory_fill(&mut self, i: MemoryFill) -> Flow {
+        if self.mem.is_empty() {
+            return Err(Stop::Slow);
+        }
+        let (d, v, n) = (
+            u64::from(self.u32(i.dst_addr)),
+            self.get(i.value) as u8,
+            u64::from(self.u32(i.len)),
+        );
+        // Both are below 2^32: no overflow.
+        if d + n > self.mem.len() as u64 {
+            return Err(TrapCode::MemoryOutOfBounds.into());
+        }
+        self.mem[d as usize..(d + n) as usize].fill(v);
+        self.pc += MemoryFill::SIZE;
+        Ok(())
+    }
+    #[inline(always)]
+    fn memory_copy(&mut self, i: MemoryCopy) -> Flow {
+        if self.mem.is_empty() {
+            return Err(Stop::Slow);
+        }
+        let (d, s, n) = (
+            u64::from(self.u32(i.dst_addr)),
+            u64::from(self.u32(i.src_addr)),
+            u64::from(self.u32(i.len)),
+        );
+        let size = self.mem.len() as u64;
+        if d + n > size || s + n > size {
+            return Err(TrapCode::MemoryOutOfBounds.into());
+        }
+        self.mem
+            .copy_within(s as usize..(s + n) as usize, d as usize);
+        self.pc += MemoryCopy::SIZE;
+        Ok(())
+    }
+
     slow! {
-        ret Return;
-        return_slot ReturnSlot;
-        return_imm32 ReturnImm32;
-        return_imm64 ReturnImm64;
         return_many ReturnMany [Slot];
-        call Call;
         call_indirect CallIndirect;
         memory_grow MemoryGrow;
-        memory_fill MemoryFill;
-        memory_copy MemoryCopy;
         memory_init MemoryInit;
         data_drop DataDrop;
         ref_func RefFunc;

@@ -35,7 +35,13 @@ impl<T> Executor<'_, T> {
     /// Reads `N` bytes at `addr + offset`.
     #[inline(always)]
     pub(super) fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
-        let ea = u64::from(self.u32(addr)) + u64::from(offset);
+        self.load_ea(self.u32(addr), offset)
+    }
+
+    /// Reads `N` bytes at `a + offset` (`a` an already computed 32-bit address).
+    #[inline(always)]
+    pub(super) fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
+        let ea = u64::from(a) + u64::from(offset);
         let data = &self.memory()?.data;
         let r = range(ea, N as u64, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
         let mut b = [0u8; N];

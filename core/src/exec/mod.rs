@@ -46,6 +46,9 @@ pub(super) enum Stop {
     /// The fast loop leaves the instruction at `pc` to the executor (never leaves
     /// `dispatch_loop`).
     Slow,
+    /// The fast loop changed frames (call or return): re-slice the frame's slots (never leaves
+    /// `fast::run`).
+    Reframe,
 }
 
 impl From<TrapCode> for Stop {
@@ -242,7 +245,15 @@ impl<'s, T> Executor<'s, T> {
         let start = fp + usize::from(body.num_params);
         let end = start + usize::from(body.num_locals);
         if let Some(locals) = self.stack.values.get_mut(start..end) {
-            locals.fill(0);
+            // Most functions have a few locals: avoid a `memset` call for them.
+            match locals {
+                [] => {}
+                [a] => *a = 0,
+                [a, b] => (*a, *b) = (0, 0),
+                [a, b, c] => (*a, *b, *c) = (0, 0, 0),
+                [a, b, c, d] => (*a, *b, *c, *d) = (0, 0, 0, 0),
+                _ => locals.fill(0),
+            }
         }
     }
 
@@ -276,12 +287,18 @@ impl<'s, T> Executor<'s, T> {
                     Some(i) => &i.globals[..],
                     None => &[][..],
                 };
-                let Some(regs) = self.stack.values.get_mut(self.fp..) else {
-                    return Stop::BadCode;
+                let mut ctx = fast::Ctx {
+                    fp: self.fp,
+                    frames: &mut self.stack.frames,
+                    module: &self.module.compiled,
+                    instance: self.instance,
+                    entry_depth: self.entry_depth,
+                    max_depth: self.max_depth,
+                    globals: &mut store.globals,
+                    global_map,
                 };
-                let mut hot = fast::Hot::new(self.pc, regs, mem, &mut store.globals, global_map);
-                let stop = hot.run(code);
-                self.pc = hot.pc;
+                let (stop, pc) = fast::run(code, self.pc, &mut self.stack.values, mem, &mut ctx);
+                (self.pc, self.fp) = (pc, ctx.fp);
                 stop
             };
             if stop != Stop::Slow {

@@ -99,6 +99,28 @@ macro_rules! load {
     )*};
 }
 
+/// Loads at a computed address: `dst = extend(mem[(u32)(addr + index or imm) + offset])`.
+macro_rules! load_add {
+    ($($name:ident $Ty:ident $imm_name:ident $ImmTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let a = self.u32(i.addr).wrapping_add(self.u32(i.index));
+            let $b = self.load_ea::<$n>(a, i.offset)?;
+            self.set(i.dst, $e);
+            self.pc += $Ty::SIZE;
+            Ok(())
+        }
+        #[inline(always)]
+        fn $imm_name(&mut self, i: $ImmTy) -> Flow {
+            let a = self.u32(i.addr).wrapping_add(i.imm as u32);
+            let $b = self.load_ea::<$n>(a, i.offset)?;
+            self.set(i.dst, $e);
+            self.pc += $ImmTy::SIZE;
+            Ok(())
+        }
+    )*};
+}
+
 /// Stores: `mem[addr + offset] = low bytes of value`.
 macro_rules! store {
     ($($name:ident $Ty:ident: $n:literal;)*) => {$(
@@ -409,6 +431,15 @@ macro_rules! pure_handlers {
             load32 Load32: 4 |b| u64::from(u32::from_le_bytes(b));
             load64 Load64: 8 |b| u64::from_le_bytes(b);
         }
+        load_add! {
+            load8_s_add Load8SAdd load8_s_add_imm Load8SAddImm: 1 |b| i8::from_le_bytes(b) as i64 as u64;
+            load8_u_add Load8UAdd load8_u_add_imm Load8UAddImm: 1 |b| u64::from(b[0]);
+            load16_s_add Load16SAdd load16_s_add_imm Load16SAddImm: 2 |b| i16::from_le_bytes(b) as i64 as u64;
+            load16_u_add Load16UAdd load16_u_add_imm Load16UAddImm: 2 |b| u64::from(u16::from_le_bytes(b));
+            load32_s_add Load32SAdd load32_s_add_imm Load32SAddImm: 4 |b| i32::from_le_bytes(b) as i64 as u64;
+            load32_add Load32Add load32_add_imm Load32AddImm: 4 |b| u64::from(u32::from_le_bytes(b));
+            load64_add Load64Add load64_add_imm Load64AddImm: 8 |b| u64::from_le_bytes(b);
+        }
         store! {
             store8 Store8: 1;
             store16 Store16: 2;
@@ -458,7 +489,9 @@ macro_rules! pure_handlers {
     };
 }
 
-pub(super) use {bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, pure_handlers, store, un};
+pub(super) use {
+    bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, load_add, pure_handlers, store, un,
+};
 
 impl<T> Visit for Executor<'_, T> {
     type Output = Flow;

@@ -126,33 +126,23 @@ impl FuncTranslator<'_> {
             }
 
             // ---- memory ----
-            O::I32Load { memarg } | O::F32Load { memarg } | O::I64Load32U { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load32 { dst, addr, offset }.encode(o)
-                })?,
-            O::I64Load { memarg } | O::F64Load { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load64 { dst, addr, offset }.encode(o)
-                })?,
-            O::I32Load8S { memarg } | O::I64Load8S { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load8S { dst, addr, offset }.encode(o)
-                })?,
-            O::I32Load8U { memarg } | O::I64Load8U { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load8U { dst, addr, offset }.encode(o)
-                })?,
-            O::I32Load16S { memarg } | O::I64Load16S { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load16S { dst, addr, offset }.encode(o)
-                })?,
-            O::I32Load16U { memarg } | O::I64Load16U { memarg } => self
-                .load(memarg, |dst, addr, offset, o| {
-                    Load16U { dst, addr, offset }.encode(o)
-                })?,
-            O::I64Load32S { memarg } => self.load(memarg, |dst, addr, offset, o| {
-                Load32S { dst, addr, offset }.encode(o)
-            })?,
+            O::I32Load { memarg } | O::F32Load { memarg } | O::I64Load32U { memarg } => {
+                self.load(memarg, Width::Load32)?
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => self.load(memarg, Width::Load64)?,
+            O::I32Load8S { memarg } | O::I64Load8S { memarg } => {
+                self.load(memarg, Width::Load8S)?
+            }
+            O::I32Load8U { memarg } | O::I64Load8U { memarg } => {
+                self.load(memarg, Width::Load8U)?
+            }
+            O::I32Load16S { memarg } | O::I64Load16S { memarg } => {
+                self.load(memarg, Width::Load16S)?
+            }
+            O::I32Load16U { memarg } | O::I64Load16U { memarg } => {
+                self.load(memarg, Width::Load16U)?
+            }
+            O::I64Load32S { memarg } => self.load(memarg, Width::Load32S)?,
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
                 .store(memarg, |addr, value, offset, o| {
                     Store32 {
@@ -683,12 +673,49 @@ impl FuncTranslator<'_> {
         u32::try_from(m.offset).map_err(|_| self.error("memory offset exceeds u32"))
     }
 
-    fn load(&mut self, m: MemArg, enc: fn(Slot, Slot, u32, &mut Out)) -> Result<(), CompileError> {
+    fn load(&mut self, m: MemArg, w: Width) -> Result<(), CompileError> {
         let offset = self.mem_offset(m)?;
+        let fused = self.take_address_add();
         let (h, addr) = self.pop_slot()?;
         let pos = self.code.len();
-        enc(self.home(h), addr, offset, self.code);
+        let dst = self.home(h);
+        match fused {
+            None => w.encode(dst, addr, offset, self.code),
+            Some(AddrAdd::Slots(a, b)) => w.encode_add(dst, a, b, offset, self.code),
+            Some(AddrAdd::Imm(a, imm)) => w.encode_add_imm(dst, a, imm, offset, self.code),
+        }
         self.def(pos, h, None)
+    }
+
+    /// Superinstruction peephole: if the address on top of the stack is the temporary that the
+    /// last instruction emitted (`i32.add` or `i32.add_imm`) produced, and no branch targets the
+    /// code after it, removes that instruction and returns its operands for a fused load.
+    fn take_address_add(&mut self) -> Option<AddrAdd> {
+        let h = self.height().checked_sub(1)?;
+        let last = self.last?;
+        if last.height != h
+            || last.cond.is_some()
+            || !matches!(self.b.stack.last(), Some(Entry::Temp))
+            || self.bound_here == self.code.len()
+        {
+            return None;
+        }
+        let home = self.home(h);
+        let rest = self.code.get(last.pos..)?;
+        let fused = match *rest.first()? {
+            op::I32Add if rest.len() == I32Add::SIZE => {
+                let i = I32Add::decode(rest, 0)?;
+                (i.dst == home).then_some(AddrAdd::Slots(i.lhs, i.rhs))?
+            }
+            op::I32AddImm if rest.len() == I32AddImm::SIZE => {
+                let i = I32AddImm::decode(rest, 0)?;
+                (i.dst == home).then_some(AddrAdd::Imm(i.lhs, i.imm))?
+            }
+            _ => return None,
+        };
+        self.code.truncate(last.pos);
+        self.last = None;
+        Some(fused)
     }
 
     fn store(&mut self, m: MemArg, enc: fn(Slot, Slot, u32, &mut Out)) -> Result<(), CompileError> {
@@ -771,4 +798,49 @@ impl FuncTranslator<'_> {
         .encode(self.code);
         self.call_results(h0, np, nr)
     }
+}
+
+/// The address operands of an `i32.add` / `i32.add_imm` folded into a load.
+#[derive(Clone, Copy)]
+enum AddrAdd {
+    Slots(Slot, Slot),
+    Imm(Slot, i32),
+}
+
+/// A load's width and extension (one plain and two fused instructions each).
+#[derive(Clone, Copy)]
+enum Width {
+    Load8S,
+    Load8U,
+    Load16S,
+    Load16U,
+    Load32S,
+    Load32,
+    Load64,
+}
+
+macro_rules! width_encoders {
+    ($($W:ident $Add:ident $AddImm:ident;)*) => {
+        impl Width {
+            fn encode(self, dst: Slot, addr: Slot, offset: u32, o: &mut Out) {
+                match self { $(Width::$W => $W { dst, addr, offset }.encode(o),)* }
+            }
+            fn encode_add(self, dst: Slot, addr: Slot, index: Slot, offset: u32, o: &mut Out) {
+                match self { $(Width::$W => $Add { dst, addr, index, offset }.encode(o),)* }
+            }
+            fn encode_add_imm(self, dst: Slot, addr: Slot, imm: i32, offset: u32, o: &mut Out) {
+                match self { $(Width::$W => $AddImm { dst, addr, imm, offset }.encode(o),)* }
+            }
+        }
+    };
+}
+
+width_encoders! {
+    Load8S Load8SAdd Load8SAddImm;
+    Load8U Load8UAdd Load8UAddImm;
+    Load16S Load16SAdd Load16SAddImm;
+    Load16U Load16UAdd Load16UAddImm;
+    Load32S Load32SAdd Load32SAddImm;
+    Load32 Load32Add Load32AddImm;
+    Load64 Load64Add Load64AddImm;
 }

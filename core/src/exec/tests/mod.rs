@@ -3,6 +3,7 @@
 
 mod calls;
 mod control;
+mod fast;
 mod float;
 mod int;
 mod memory;
