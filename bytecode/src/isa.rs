@@ -735,6 +735,36 @@ macro_rules! define_isa {
             }
         }
 
+        /// Like [`dispatch`], but a decode failure returns `bad(error)` instead of wrapping the
+        /// result: an interpreter loop then sees one flat `Output` (no nested `Result` to
+        /// materialise per instruction).
+        #[inline(always)]
+        pub fn dispatch_or<V: Visit>(
+            v: &mut V,
+            code: &[u8],
+            pc: usize,
+            bad: impl FnOnce(DecodeError) -> V::Output,
+        ) -> V::Output {
+            let Some(&b) = code.get(pc) else { return bad(DecodeError::Truncated { pc }) };
+            match b {
+                $(op::$PName => {
+                    let Some(i) = $PName::decode(code, pc) else { return bad(DecodeError::Truncated { pc }) };
+                    define_isa!(@visit_call_or v $psnake i code pc bad $([$ptail])?)
+                })*
+                EXT_PREFIX => {
+                    let Some(&e) = code.get(pc + 1) else { return bad(DecodeError::Truncated { pc }) };
+                    match e {
+                        $(ext_op::$EName => {
+                            let Some(i) = $EName::decode(code, pc) else { return bad(DecodeError::Truncated { pc }) };
+                            define_isa!(@visit_call_or v $esnake i code pc bad $([$etail])?)
+                        })*
+                        byte => bad(DecodeError::BadOpcode { pc, byte }),
+                    }
+                }
+                byte => bad(DecodeError::BadOpcode { pc, byte }),
+            }
+        }
+
         /// Every mnemonic in table order (primary, then extended).
         pub const MNEMONICS: &[&str] = &[$($pmn,)* $($emn,)*];
     };
@@ -752,6 +782,14 @@ macro_rules! define_isa {
     };
     (@visit_call $v:ident $snake:ident $i:ident $code:ident $pc:ident [$tail:ty]) => {{
         let Some(t) = $i.tail($code, $pc) else { return Err(DecodeError::Truncated { pc: $pc }) };
+        $v.$snake($i, t)
+    }};
+
+    (@visit_call_or $v:ident $snake:ident $i:ident $code:ident $pc:ident $bad:ident) => {
+        $v.$snake($i)
+    };
+    (@visit_call_or $v:ident $snake:ident $i:ident $code:ident $pc:ident $bad:ident [$tail:ty]) => {{
+        let Some(t) = $i.tail($code, $pc) else { return $bad(DecodeError::Truncated { pc: $pc }) };
         $v.$snake($i, t)
     }};
 

@@ -6,6 +6,7 @@
 //! Calls between wasm functions push a [`Frame`](stack::Frame) record and never recurse natively.
 
 mod calls;
+mod fast;
 mod float;
 mod memory;
 mod numeric;
@@ -42,6 +43,9 @@ pub(super) enum Stop {
     Done,
     /// The bytecode could not be decoded (a translator bug).
     BadCode,
+    /// The fast loop leaves the instruction at `pc` to the executor (never leaves
+    /// `dispatch_loop`).
+    Slow,
 }
 
 impl From<TrapCode> for Stop {
@@ -262,6 +266,28 @@ impl<'s, T> Executor<'s, T> {
     #[inline(never)]
     fn dispatch_loop(&mut self, code: &[u8]) -> Stop {
         loop {
+            let stop = {
+                let store = &mut self.store.inner;
+                let mem = match store.memories.get_mut(self.mem) {
+                    Some(m) => &mut m.data[..],
+                    None => &mut [][..],
+                };
+                let global_map = match store.instances.get(self.instance as usize) {
+                    Some(i) => &i.globals[..],
+                    None => &[][..],
+                };
+                let Some(regs) = self.stack.values.get_mut(self.fp..) else {
+                    return Stop::BadCode;
+                };
+                let mut hot = fast::Hot::new(self.pc, regs, mem, &mut store.globals, global_map);
+                let stop = hot.run(code);
+                self.pc = hot.pc;
+                stop
+            };
+            if stop != Stop::Slow {
+                return stop;
+            }
+            // One instruction the fast loop does not handle.
             let pc = self.pc;
             match ember_bytecode::dispatch(self, code, pc) {
                 Ok(Ok(())) => {}

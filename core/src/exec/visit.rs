@@ -114,53 +114,356 @@ macro_rules! store {
     )*};
 }
 
+/// The handlers that only touch slots, `pc` and memory 0: shared by the executor and the fast
+/// loop ([`super::fast::Hot`]), which provide the same `get`/`set`/`load`/`store`/`branch`.
+macro_rules! pure_handlers {
+    () => {
+        // ---- control ----
+
+        #[inline(always)]
+
+        fn unreachable(&mut self, _: Unreachable) -> Flow {
+            Err(TrapCode::Unreachable.into())
+        }
+        #[inline(always)]
+        fn copy(&mut self, i: Copy) -> Flow {
+            let v = self.get(i.src);
+            self.set(i.dst, v);
+            self.pc += Copy::SIZE;
+            Ok(())
+        }
+        #[inline(always)]
+        fn copy_many(&mut self, i: CopyMany, tail: Tail<'_, Slot>) -> Flow {
+            for (k, src) in tail.iter().enumerate() {
+                let v = self.get(src);
+                self.set(i.dst.wrapping_add(k as u16), v);
+            }
+            self.pc += i.len();
+            Ok(())
+        }
+        #[inline(always)]
+        fn const32(&mut self, i: Const32) -> Flow {
+            self.set_u32(i.dst, i.value);
+            self.pc += Const32::SIZE;
+            Ok(())
+        }
+        #[inline(always)]
+        fn const64(&mut self, i: Const64) -> Flow {
+            self.set_u64(i.dst, i.value);
+            self.pc += Const64::SIZE;
+            Ok(())
+        }
+        #[inline(always)]
+        fn br(&mut self, i: Br) -> Flow {
+            self.branch(i.offset);
+            Ok(())
+        }
+        #[inline(always)]
+        fn br_table(&mut self, i: BrTable, tail: Tail<'_, BrOffset>) -> Flow {
+            let last = tail.len().checked_sub(1).ok_or(Stop::BadCode)?;
+            let k = (self.u32(i.index) as usize).min(last);
+            let off = tail.get(k).ok_or(Stop::BadCode)?;
+            self.branch(off);
+            Ok(())
+        }
+        #[inline(always)]
+        fn select(&mut self, i: Select) -> Flow {
+            let v = if self.u32(i.cond) != 0 {
+                self.get(i.if_true)
+            } else {
+                self.get(i.if_false)
+            };
+            self.set(i.dst, v);
+            self.pc += Select::SIZE;
+            Ok(())
+        }
+
+        // ---- fused compare-and-branch ----
+
+        br_un! {
+            br_if_nez BrIfNez: u32 |c| c != 0;
+            br_if_eqz BrIfEqz: u32 |c| c == 0;
+            br_i64_eqz BrI64Eqz: u64 |c| c == 0;
+            br_i64_nez BrI64Nez: u64 |c| c != 0;
+        }
+        br_cmp! {
+            br_i32_eq BrI32Eq: u32 |a, b| a == b;
+            br_i32_ne BrI32Ne: u32 |a, b| a != b;
+            br_i32_lt_s BrI32LtS: i32 |a, b| a < b;
+            br_i32_lt_u BrI32LtU: u32 |a, b| a < b;
+            br_i32_gt_s BrI32GtS: i32 |a, b| a > b;
+            br_i32_gt_u BrI32GtU: u32 |a, b| a > b;
+            br_i32_le_s BrI32LeS: i32 |a, b| a <= b;
+            br_i32_le_u BrI32LeU: u32 |a, b| a <= b;
+            br_i32_ge_s BrI32GeS: i32 |a, b| a >= b;
+            br_i32_ge_u BrI32GeU: u32 |a, b| a >= b;
+            br_i64_eq BrI64Eq: u64 |a, b| a == b;
+            br_i64_ne BrI64Ne: u64 |a, b| a != b;
+            br_i64_lt_s BrI64LtS: i64 |a, b| a < b;
+            br_i64_lt_u BrI64LtU: u64 |a, b| a < b;
+            br_i64_gt_s BrI64GtS: i64 |a, b| a > b;
+            br_i64_gt_u BrI64GtU: u64 |a, b| a > b;
+            br_i64_le_s BrI64LeS: i64 |a, b| a <= b;
+            br_i64_le_u BrI64LeU: u64 |a, b| a <= b;
+            br_i64_ge_s BrI64GeS: i64 |a, b| a >= b;
+            br_i64_ge_u BrI64GeU: u64 |a, b| a >= b;
+        }
+        br_cmp_imm! {
+            br_i32_eq_imm BrI32EqImm: i32 |a, b| a == b;
+            br_i32_ne_imm BrI32NeImm: i32 |a, b| a != b;
+            br_i32_lt_s_imm BrI32LtSImm: i32 |a, b| a < b;
+            br_i32_lt_u_imm BrI32LtUImm: u32 |a, b| a < b as u32;
+            br_i32_gt_s_imm BrI32GtSImm: i32 |a, b| a > b;
+            br_i32_gt_u_imm BrI32GtUImm: u32 |a, b| a > b as u32;
+            br_i32_le_s_imm BrI32LeSImm: i32 |a, b| a <= b;
+            br_i32_le_u_imm BrI32LeUImm: u32 |a, b| a <= b as u32;
+            br_i32_ge_s_imm BrI32GeSImm: i32 |a, b| a >= b;
+            br_i32_ge_u_imm BrI32GeUImm: u32 |a, b| a >= b as u32;
+        }
+
+        // ---- i32 ----
+
+        un! {
+            i32_eqz I32Eqz: u32 -> set_bool |a| a == 0;
+            i32_clz I32Clz: u32 -> set_u32 |a| a.leading_zeros();
+            i32_ctz I32Ctz: u32 -> set_u32 |a| a.trailing_zeros();
+            i32_popcnt I32Popcnt: u32 -> set_u32 |a| a.count_ones();
+        }
+        bin! {
+            i32_eq I32Eq: u32 -> set_bool |a, b| a == b;
+            i32_ne I32Ne: u32 -> set_bool |a, b| a != b;
+            i32_lt_s I32LtS: i32 -> set_bool |a, b| a < b;
+            i32_lt_u I32LtU: u32 -> set_bool |a, b| a < b;
+            i32_gt_s I32GtS: i32 -> set_bool |a, b| a > b;
+            i32_gt_u I32GtU: u32 -> set_bool |a, b| a > b;
+            i32_le_s I32LeS: i32 -> set_bool |a, b| a <= b;
+            i32_le_u I32LeU: u32 -> set_bool |a, b| a <= b;
+            i32_ge_s I32GeS: i32 -> set_bool |a, b| a >= b;
+            i32_ge_u I32GeU: u32 -> set_bool |a, b| a >= b;
+            i32_add I32Add: u32 -> set_u32 |a, b| a.wrapping_add(b);
+            i32_sub I32Sub: u32 -> set_u32 |a, b| a.wrapping_sub(b);
+            i32_mul I32Mul: u32 -> set_u32 |a, b| a.wrapping_mul(b);
+            i32_div_s I32DivS: i32 -> set_i32 |a, b| numeric::i32_div_s(a, b)?;
+            i32_div_u I32DivU: u32 -> set_u32 |a, b| numeric::i32_div_u(a, b)?;
+            i32_rem_s I32RemS: i32 -> set_i32 |a, b| numeric::i32_rem_s(a, b)?;
+            i32_rem_u I32RemU: u32 -> set_u32 |a, b| numeric::i32_rem_u(a, b)?;
+            i32_and I32And: u32 -> set_u32 |a, b| a & b;
+            i32_or I32Or: u32 -> set_u32 |a, b| a | b;
+            i32_xor I32Xor: u32 -> set_u32 |a, b| a ^ b;
+            i32_shl I32Shl: u32 -> set_u32 |a, b| a.wrapping_shl(b);
+            i32_shr_s I32ShrS: i32 -> set_i32 |a, b| a.wrapping_shr(b as u32);
+            i32_shr_u I32ShrU: u32 -> set_u32 |a, b| a.wrapping_shr(b);
+            i32_rotl I32Rotl: u32 -> set_u32 |a, b| a.rotate_left(b % 32);
+            i32_rotr I32Rotr: u32 -> set_u32 |a, b| a.rotate_right(b % 32);
+        }
+        bin_imm! {
+            i32_add_imm I32AddImm: u32 -> set_u32 |a, b| a.wrapping_add(b as u32);
+            i32_mul_imm I32MulImm: u32 -> set_u32 |a, b| a.wrapping_mul(b as u32);
+            i32_and_imm I32AndImm: u32 -> set_u32 |a, b| a & b as u32;
+            i32_or_imm I32OrImm: u32 -> set_u32 |a, b| a | b as u32;
+            i32_xor_imm I32XorImm: u32 -> set_u32 |a, b| a ^ b as u32;
+            i32_shl_imm I32ShlImm: u32 -> set_u32 |a, b| a.wrapping_shl(b as u32);
+            i32_shr_s_imm I32ShrSImm: i32 -> set_i32 |a, b| a.wrapping_shr(b as u32);
+            i32_shr_u_imm I32ShrUImm: u32 -> set_u32 |a, b| a.wrapping_shr(b as u32);
+            i32_rotl_imm I32RotlImm: u32 -> set_u32 |a, b| a.rotate_left(b as u32 % 32);
+            i32_rotr_imm I32RotrImm: u32 -> set_u32 |a, b| a.rotate_right(b as u32 % 32);
+            i32_eq_imm I32EqImm: i32 -> set_bool |a, b| a == b;
+            i32_ne_imm I32NeImm: i32 -> set_bool |a, b| a != b;
+            i32_lt_s_imm I32LtSImm: i32 -> set_bool |a, b| a < b;
+            i32_lt_u_imm I32LtUImm: u32 -> set_bool |a, b| a < b as u32;
+            i32_gt_s_imm I32GtSImm: i32 -> set_bool |a, b| a > b;
+            i32_gt_u_imm I32GtUImm: u32 -> set_bool |a, b| a > b as u32;
+            i32_le_s_imm I32LeSImm: i32 -> set_bool |a, b| a <= b;
+            i32_le_u_imm I32LeUImm: u32 -> set_bool |a, b| a <= b as u32;
+            i32_ge_s_imm I32GeSImm: i32 -> set_bool |a, b| a >= b;
+            i32_ge_u_imm I32GeUImm: u32 -> set_bool |a, b| a >= b as u32;
+        }
+        #[inline(always)]
+        fn i32_sub_imm_lhs(&mut self, i: I32SubImmLhs) -> Flow {
+            let v = (i.imm as u32).wrapping_sub(self.u32(i.rhs));
+            self.set_u32(i.dst, v);
+            self.pc += I32SubImmLhs::SIZE;
+            Ok(())
+        }
+
+        // ---- i64 ----
+
+        un! {
+            i64_eqz I64Eqz: u64 -> set_bool |a| a == 0;
+            i64_clz I64Clz: u64 -> set_u64 |a| u64::from(a.leading_zeros());
+            i64_ctz I64Ctz: u64 -> set_u64 |a| u64::from(a.trailing_zeros());
+            i64_popcnt I64Popcnt: u64 -> set_u64 |a| u64::from(a.count_ones());
+        }
+        bin! {
+            i64_eq I64Eq: u64 -> set_bool |a, b| a == b;
+            i64_ne I64Ne: u64 -> set_bool |a, b| a != b;
+            i64_lt_s I64LtS: i64 -> set_bool |a, b| a < b;
+            i64_lt_u I64LtU: u64 -> set_bool |a, b| a < b;
+            i64_gt_s I64GtS: i64 -> set_bool |a, b| a > b;
+            i64_gt_u I64GtU: u64 -> set_bool |a, b| a > b;
+            i64_le_s I64LeS: i64 -> set_bool |a, b| a <= b;
+            i64_le_u I64LeU: u64 -> set_bool |a, b| a <= b;
+            i64_ge_s I64GeS: i64 -> set_bool |a, b| a >= b;
+            i64_ge_u I64GeU: u64 -> set_bool |a, b| a >= b;
+            i64_add I64Add: u64 -> set_u64 |a, b| a.wrapping_add(b);
+            i64_sub I64Sub: u64 -> set_u64 |a, b| a.wrapping_sub(b);
+            i64_mul I64Mul: u64 -> set_u64 |a, b| a.wrapping_mul(b);
+            i64_div_s I64DivS: i64 -> set_i64 |a, b| numeric::i64_div_s(a, b)?;
+            i64_div_u I64DivU: u64 -> set_u64 |a, b| numeric::i64_div_u(a, b)?;
+            i64_rem_s I64RemS: i64 -> set_i64 |a, b| numeric::i64_rem_s(a, b)?;
+            i64_rem_u I64RemU: u64 -> set_u64 |a, b| numeric::i64_rem_u(a, b)?;
+            i64_and I64And: u64 -> set_u64 |a, b| a & b;
+            i64_or I64Or: u64 -> set_u64 |a, b| a | b;
+            i64_xor I64Xor: u64 -> set_u64 |a, b| a ^ b;
+            i64_shl I64Shl: u64 -> set_u64 |a, b| a.wrapping_shl(b as u32);
+            i64_shr_s I64ShrS: i64 -> set_i64 |a, b| a.wrapping_shr(b as u32);
+            i64_shr_u I64ShrU: u64 -> set_u64 |a, b| a.wrapping_shr(b as u32);
+            i64_rotl I64Rotl: u64 -> set_u64 |a, b| a.rotate_left((b % 64) as u32);
+            i64_rotr I64Rotr: u64 -> set_u64 |a, b| a.rotate_right((b % 64) as u32);
+        }
+        bin_imm! {
+            i64_add_imm I64AddImm: u64 -> set_u64 |a, b| a.wrapping_add(b as i64 as u64);
+            i64_mul_imm I64MulImm: u64 -> set_u64 |a, b| a.wrapping_mul(b as i64 as u64);
+            i64_and_imm I64AndImm: u64 -> set_u64 |a, b| a & b as i64 as u64;
+            i64_or_imm I64OrImm: u64 -> set_u64 |a, b| a | b as i64 as u64;
+            i64_xor_imm I64XorImm: u64 -> set_u64 |a, b| a ^ b as i64 as u64;
+            i64_shl_imm I64ShlImm: u64 -> set_u64 |a, b| a.wrapping_shl(b as u32);
+            i64_shr_s_imm I64ShrSImm: i64 -> set_i64 |a, b| a.wrapping_shr(b as u32);
+            i64_shr_u_imm I64ShrUImm: u64 -> set_u64 |a, b| a.wrapping_shr(b as u32);
+            i64_rotl_imm I64RotlImm: u64 -> set_u64 |a, b| a.rotate_left(b as u32 % 64);
+            i64_rotr_imm I64RotrImm: u64 -> set_u64 |a, b| a.rotate_right(b as u32 % 64);
+            i64_eq_imm I64EqImm: i64 -> set_bool |a, b| a == i64::from(b);
+            i64_ne_imm I64NeImm: i64 -> set_bool |a, b| a != i64::from(b);
+            i64_lt_s_imm I64LtSImm: i64 -> set_bool |a, b| a < i64::from(b);
+            i64_lt_u_imm I64LtUImm: u64 -> set_bool |a, b| a < b as i64 as u64;
+            i64_gt_s_imm I64GtSImm: i64 -> set_bool |a, b| a > i64::from(b);
+            i64_gt_u_imm I64GtUImm: u64 -> set_bool |a, b| a > b as i64 as u64;
+            i64_le_s_imm I64LeSImm: i64 -> set_bool |a, b| a <= i64::from(b);
+            i64_le_u_imm I64LeUImm: u64 -> set_bool |a, b| a <= b as i64 as u64;
+            i64_ge_s_imm I64GeSImm: i64 -> set_bool |a, b| a >= i64::from(b);
+            i64_ge_u_imm I64GeUImm: u64 -> set_bool |a, b| a >= b as i64 as u64;
+        }
+        #[inline(always)]
+        fn i64_sub_imm_lhs(&mut self, i: I64SubImmLhs) -> Flow {
+            let v = (i.imm as i64 as u64).wrapping_sub(self.u64(i.rhs));
+            self.set_u64(i.dst, v);
+            self.pc += I64SubImmLhs::SIZE;
+            Ok(())
+        }
+
+        // ---- f32 / f64 ----
+
+        un! {
+            f32_abs F32Abs: u32 -> set_u32 |a| a & 0x7fff_ffff;
+            f32_neg F32Neg: u32 -> set_u32 |a| a ^ 0x8000_0000;
+            f32_ceil F32Ceil: f32 -> set_f32 |a| float::f32_ceil(a);
+            f32_floor F32Floor: f32 -> set_f32 |a| float::f32_floor(a);
+            f32_trunc F32Trunc: f32 -> set_f32 |a| float::f32_trunc(a);
+            f32_nearest F32Nearest: f32 -> set_f32 |a| float::f32_nearest(a);
+            f32_sqrt F32Sqrt: f32 -> set_f32 |a| float::f32_sqrt(a);
+            f64_abs F64Abs: u64 -> set_u64 |a| a & 0x7fff_ffff_ffff_ffff;
+            f64_neg F64Neg: u64 -> set_u64 |a| a ^ 0x8000_0000_0000_0000;
+            f64_ceil F64Ceil: f64 -> set_f64 |a| float::f64_ceil(a);
+            f64_floor F64Floor: f64 -> set_f64 |a| float::f64_floor(a);
+            f64_trunc F64Trunc: f64 -> set_f64 |a| float::f64_trunc(a);
+            f64_nearest F64Nearest: f64 -> set_f64 |a| float::f64_nearest(a);
+            f64_sqrt F64Sqrt: f64 -> set_f64 |a| float::f64_sqrt(a);
+        }
+        bin! {
+            f32_eq F32Eq: f32 -> set_bool |a, b| a == b;
+            f32_ne F32Ne: f32 -> set_bool |a, b| a != b;
+            f32_lt F32Lt: f32 -> set_bool |a, b| a < b;
+            f32_gt F32Gt: f32 -> set_bool |a, b| a > b;
+            f32_le F32Le: f32 -> set_bool |a, b| a <= b;
+            f32_ge F32Ge: f32 -> set_bool |a, b| a >= b;
+            f32_add F32Add: f32 -> set_f32 |a, b| a + b;
+            f32_sub F32Sub: f32 -> set_f32 |a, b| a - b;
+            f32_mul F32Mul: f32 -> set_f32 |a, b| a * b;
+            f32_div F32Div: f32 -> set_f32 |a, b| a / b;
+            f32_min F32Min: f32 -> set_f32 |a, b| float::f32_min(a, b);
+            f32_max F32Max: f32 -> set_f32 |a, b| float::f32_max(a, b);
+            f32_copysign F32Copysign: f32 -> set_f32 |a, b| float::f32_copysign(a, b);
+            f64_eq F64Eq: f64 -> set_bool |a, b| a == b;
+            f64_ne F64Ne: f64 -> set_bool |a, b| a != b;
+            f64_lt F64Lt: f64 -> set_bool |a, b| a < b;
+            f64_gt F64Gt: f64 -> set_bool |a, b| a > b;
+            f64_le F64Le: f64 -> set_bool |a, b| a <= b;
+            f64_ge F64Ge: f64 -> set_bool |a, b| a >= b;
+            f64_add F64Add: f64 -> set_f64 |a, b| a + b;
+            f64_sub F64Sub: f64 -> set_f64 |a, b| a - b;
+            f64_mul F64Mul: f64 -> set_f64 |a, b| a * b;
+            f64_div F64Div: f64 -> set_f64 |a, b| a / b;
+            f64_min F64Min: f64 -> set_f64 |a, b| float::f64_min(a, b);
+            f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
+            f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
+        }
+
+        // ---- memory ----
+
+        load! {
+            load8_s Load8S: 1 |b| i8::from_le_bytes(b) as i64 as u64;
+            load8_u Load8U: 1 |b| u64::from(b[0]);
+            load16_s Load16S: 2 |b| i16::from_le_bytes(b) as i64 as u64;
+            load16_u Load16U: 2 |b| u64::from(u16::from_le_bytes(b));
+            load32_s Load32S: 4 |b| i32::from_le_bytes(b) as i64 as u64;
+            load32 Load32: 4 |b| u64::from(u32::from_le_bytes(b));
+            load64 Load64: 8 |b| u64::from_le_bytes(b);
+        }
+        store! {
+            store8 Store8: 1;
+            store16 Store16: 2;
+            store32 Store32: 4;
+            store64 Store64: 8;
+        }
+
+        // ---- conversions ----
+
+        un! {
+            i64_extend_i32_u I64ExtendI32U: u32 -> set_u64 |a| u64::from(a);
+            i64_extend_i32_s I64ExtendI32S: i32 -> set_i64 |a| i64::from(a);
+            i32_extend8_s I32Extend8S: u32 -> set_i32 |a| i32::from(a as i8);
+            i32_extend16_s I32Extend16S: u32 -> set_i32 |a| i32::from(a as i16);
+            i64_extend8_s I64Extend8S: u64 -> set_i64 |a| i64::from(a as i8);
+            i64_extend16_s I64Extend16S: u64 -> set_i64 |a| i64::from(a as i16);
+            i32_trunc_f32_s I32TruncF32S: f32 -> set_i32 |a| float::i32_trunc_f32_s(a)?;
+            i32_trunc_f32_u I32TruncF32U: f32 -> set_u32 |a| float::i32_trunc_f32_u(a)?;
+            i32_trunc_f64_s I32TruncF64S: f64 -> set_i32 |a| float::i32_trunc_f64_s(a)?;
+            i32_trunc_f64_u I32TruncF64U: f64 -> set_u32 |a| float::i32_trunc_f64_u(a)?;
+            i64_trunc_f32_s I64TruncF32S: f32 -> set_i64 |a| float::i64_trunc_f32_s(a)?;
+            i64_trunc_f32_u I64TruncF32U: f32 -> set_u64 |a| float::i64_trunc_f32_u(a)?;
+            i64_trunc_f64_s I64TruncF64S: f64 -> set_i64 |a| float::i64_trunc_f64_s(a)?;
+            i64_trunc_f64_u I64TruncF64U: f64 -> set_u64 |a| float::i64_trunc_f64_u(a)?;
+            i32_trunc_sat_f32_s I32TruncSatF32S: f32 -> set_i32 |a| a as i32;
+            i32_trunc_sat_f32_u I32TruncSatF32U: f32 -> set_u32 |a| a as u32;
+            i32_trunc_sat_f64_s I32TruncSatF64S: f64 -> set_i32 |a| a as i32;
+            i32_trunc_sat_f64_u I32TruncSatF64U: f64 -> set_u32 |a| a as u32;
+            i64_trunc_sat_f32_s I64TruncSatF32S: f32 -> set_i64 |a| a as i64;
+            i64_trunc_sat_f32_u I64TruncSatF32U: f32 -> set_u64 |a| a as u64;
+            i64_trunc_sat_f64_s I64TruncSatF64S: f64 -> set_i64 |a| a as i64;
+            i64_trunc_sat_f64_u I64TruncSatF64U: f64 -> set_u64 |a| a as u64;
+            f32_convert_i32_s F32ConvertI32S: i32 -> set_f32 |a| a as f32;
+            f32_convert_i32_u F32ConvertI32U: u32 -> set_f32 |a| a as f32;
+            f32_convert_i64_s F32ConvertI64S: i64 -> set_f32 |a| a as f32;
+            f32_convert_i64_u F32ConvertI64U: u64 -> set_f32 |a| a as f32;
+            f64_convert_i32_s F64ConvertI32S: i32 -> set_f64 |a| f64::from(a);
+            f64_convert_i32_u F64ConvertI32U: u32 -> set_f64 |a| f64::from(a);
+            f64_convert_i64_s F64ConvertI64S: i64 -> set_f64 |a| a as f64;
+            f64_convert_i64_u F64ConvertI64U: u64 -> set_f64 |a| a as f64;
+            f32_demote_f64 F32DemoteF64: f64 -> set_f32 |a| float::demote(a);
+            f64_promote_f32 F64PromoteF32: f32 -> set_f64 |a| float::promote(a);
+        }
+        un! {
+            ref_is_null RefIsNull: u64 -> set_bool |a| a == 0;
+        }
+    };
+}
+
+pub(super) use {bin, bin_imm, br_cmp, br_cmp_imm, br_un, load, pure_handlers, store, un};
+
 impl<T> Visit for Executor<'_, T> {
     type Output = Flow;
 
-    // ---- control ----
-
-    fn unreachable(&mut self, _: Unreachable) -> Flow {
-        Err(TrapCode::Unreachable.into())
-    }
-    #[inline(always)]
-    fn copy(&mut self, i: Copy) -> Flow {
-        let v = self.get(i.src);
-        self.set(i.dst, v);
-        self.pc += Copy::SIZE;
-        Ok(())
-    }
-    fn copy_many(&mut self, i: CopyMany, tail: Tail<'_, Slot>) -> Flow {
-        for (k, src) in tail.iter().enumerate() {
-            let v = self.get(src);
-            self.set(i.dst.wrapping_add(k as u16), v);
-        }
-        self.pc += i.len();
-        Ok(())
-    }
-    #[inline(always)]
-    fn const32(&mut self, i: Const32) -> Flow {
-        self.set_u32(i.dst, i.value);
-        self.pc += Const32::SIZE;
-        Ok(())
-    }
-    #[inline(always)]
-    fn const64(&mut self, i: Const64) -> Flow {
-        self.set_u64(i.dst, i.value);
-        self.pc += Const64::SIZE;
-        Ok(())
-    }
-    #[inline(always)]
-    fn br(&mut self, i: Br) -> Flow {
-        self.branch(i.offset);
-        Ok(())
-    }
-    fn br_table(&mut self, i: BrTable, tail: Tail<'_, BrOffset>) -> Flow {
-        let last = tail.len().checked_sub(1).ok_or(Stop::BadCode)?;
-        let k = (self.u32(i.index) as usize).min(last);
-        let off = tail.get(k).ok_or(Stop::BadCode)?;
-        self.branch(off);
-        Ok(())
-    }
+    pure_handlers!();
     #[inline(always)]
     fn ret(&mut self, _: Return) -> Flow {
         self.do_return()
@@ -198,17 +501,6 @@ impl<T> Visit for Executor<'_, T> {
     fn call_indirect(&mut self, i: CallIndirect) -> Flow {
         self.call_indirect_func(i.ty, i.table, i.index, i.base, self.pc + CallIndirect::SIZE)
     }
-    #[inline(always)]
-    fn select(&mut self, i: Select) -> Flow {
-        let v = if self.u32(i.cond) != 0 {
-            self.get(i.if_true)
-        } else {
-            self.get(i.if_false)
-        };
-        self.set(i.dst, v);
-        self.pc += Select::SIZE;
-        Ok(())
-    }
     fn global_get(&mut self, i: GlobalGet) -> Flow {
         let g = self.global_index(i.index)?;
         let v = self.store.inner.globals[g].value;
@@ -223,246 +515,8 @@ impl<T> Visit for Executor<'_, T> {
         self.pc += GlobalSet::SIZE;
         Ok(())
     }
-
-    // ---- fused compare-and-branch ----
-
-    br_un! {
-        br_if_nez BrIfNez: u32 |c| c != 0;
-        br_if_eqz BrIfEqz: u32 |c| c == 0;
-        br_i64_eqz BrI64Eqz: u64 |c| c == 0;
-        br_i64_nez BrI64Nez: u64 |c| c != 0;
-    }
-    br_cmp! {
-        br_i32_eq BrI32Eq: u32 |a, b| a == b;
-        br_i32_ne BrI32Ne: u32 |a, b| a != b;
-        br_i32_lt_s BrI32LtS: i32 |a, b| a < b;
-        br_i32_lt_u BrI32LtU: u32 |a, b| a < b;
-        br_i32_gt_s BrI32GtS: i32 |a, b| a > b;
-        br_i32_gt_u BrI32GtU: u32 |a, b| a > b;
-        br_i32_le_s BrI32LeS: i32 |a, b| a <= b;
-        br_i32_le_u BrI32LeU: u32 |a, b| a <= b;
-        br_i32_ge_s BrI32GeS: i32 |a, b| a >= b;
-        br_i32_ge_u BrI32GeU: u32 |a, b| a >= b;
-        br_i64_eq BrI64Eq: u64 |a, b| a == b;
-        br_i64_ne BrI64Ne: u64 |a, b| a != b;
-        br_i64_lt_s BrI64LtS: i64 |a, b| a < b;
-        br_i64_lt_u BrI64LtU: u64 |a, b| a < b;
-        br_i64_gt_s BrI64GtS: i64 |a, b| a > b;
-        br_i64_gt_u BrI64GtU: u64 |a, b| a > b;
-        br_i64_le_s BrI64LeS: i64 |a, b| a <= b;
-        br_i64_le_u BrI64LeU: u64 |a, b| a <= b;
-        br_i64_ge_s BrI64GeS: i64 |a, b| a >= b;
-        br_i64_ge_u BrI64GeU: u64 |a, b| a >= b;
-    }
-    br_cmp_imm! {
-        br_i32_eq_imm BrI32EqImm: i32 |a, b| a == b;
-        br_i32_ne_imm BrI32NeImm: i32 |a, b| a != b;
-        br_i32_lt_s_imm BrI32LtSImm: i32 |a, b| a < b;
-        br_i32_lt_u_imm BrI32LtUImm: u32 |a, b| a < b as u32;
-        br_i32_gt_s_imm BrI32GtSImm: i32 |a, b| a > b;
-        br_i32_gt_u_imm BrI32GtUImm: u32 |a, b| a > b as u32;
-        br_i32_le_s_imm BrI32LeSImm: i32 |a, b| a <= b;
-        br_i32_le_u_imm BrI32LeUImm: u32 |a, b| a <= b as u32;
-        br_i32_ge_s_imm BrI32GeSImm: i32 |a, b| a >= b;
-        br_i32_ge_u_imm BrI32GeUImm: u32 |a, b| a >= b as u32;
-    }
-
-    // ---- i32 ----
-
-    un! {
-        i32_eqz I32Eqz: u32 -> set_bool |a| a == 0;
-        i32_clz I32Clz: u32 -> set_u32 |a| a.leading_zeros();
-        i32_ctz I32Ctz: u32 -> set_u32 |a| a.trailing_zeros();
-        i32_popcnt I32Popcnt: u32 -> set_u32 |a| a.count_ones();
-    }
-    bin! {
-        i32_eq I32Eq: u32 -> set_bool |a, b| a == b;
-        i32_ne I32Ne: u32 -> set_bool |a, b| a != b;
-        i32_lt_s I32LtS: i32 -> set_bool |a, b| a < b;
-        i32_lt_u I32LtU: u32 -> set_bool |a, b| a < b;
-        i32_gt_s I32GtS: i32 -> set_bool |a, b| a > b;
-        i32_gt_u I32GtU: u32 -> set_bool |a, b| a > b;
-        i32_le_s I32LeS: i32 -> set_bool |a, b| a <= b;
-        i32_le_u I32LeU: u32 -> set_bool |a, b| a <= b;
-        i32_ge_s I32GeS: i32 -> set_bool |a, b| a >= b;
-        i32_ge_u I32GeU: u32 -> set_bool |a, b| a >= b;
-        i32_add I32Add: u32 -> set_u32 |a, b| a.wrapping_add(b);
-        i32_sub I32Sub: u32 -> set_u32 |a, b| a.wrapping_sub(b);
-        i32_mul I32Mul: u32 -> set_u32 |a, b| a.wrapping_mul(b);
-        i32_div_s I32DivS: i32 -> set_i32 |a, b| numeric::i32_div_s(a, b)?;
-        i32_div_u I32DivU: u32 -> set_u32 |a, b| numeric::i32_div_u(a, b)?;
-        i32_rem_s I32RemS: i32 -> set_i32 |a, b| numeric::i32_rem_s(a, b)?;
-        i32_rem_u I32RemU: u32 -> set_u32 |a, b| numeric::i32_rem_u(a, b)?;
-        i32_and I32And: u32 -> set_u32 |a, b| a & b;
-        i32_or I32Or: u32 -> set_u32 |a, b| a | b;
-        i32_xor I32Xor: u32 -> set_u32 |a, b| a ^ b;
-        i32_shl I32Shl: u32 -> set_u32 |a, b| a.wrapping_shl(b);
-        i32_shr_s I32ShrS: i32 -> set_i32 |a, b| a.wrapping_shr(b as u32);
-        i32_shr_u I32ShrU: u32 -> set_u32 |a, b| a.wrapping_shr(b);
-        i32_rotl I32Rotl: u32 -> set_u32 |a, b| a.rotate_left(b % 32);
-        i32_rotr I32Rotr: u32 -> set_u32 |a, b| a.rotate_right(b % 32);
-    }
-    bin_imm! {
-        i32_add_imm I32AddImm: u32 -> set_u32 |a, b| a.wrapping_add(b as u32);
-        i32_mul_imm I32MulImm: u32 -> set_u32 |a, b| a.wrapping_mul(b as u32);
-        i32_and_imm I32AndImm: u32 -> set_u32 |a, b| a & b as u32;
-        i32_or_imm I32OrImm: u32 -> set_u32 |a, b| a | b as u32;
-        i32_xor_imm I32XorImm: u32 -> set_u32 |a, b| a ^ b as u32;
-        i32_shl_imm I32ShlImm: u32 -> set_u32 |a, b| a.wrapping_shl(b as u32);
-        i32_shr_s_imm I32ShrSImm: i32 -> set_i32 |a, b| a.wrapping_shr(b as u32);
-        i32_shr_u_imm I32ShrUImm: u32 -> set_u32 |a, b| a.wrapping_shr(b as u32);
-        i32_rotl_imm I32RotlImm: u32 -> set_u32 |a, b| a.rotate_left(b as u32 % 32);
-        i32_rotr_imm I32RotrImm: u32 -> set_u32 |a, b| a.rotate_right(b as u32 % 32);
-        i32_eq_imm I32EqImm: i32 -> set_bool |a, b| a == b;
-        i32_ne_imm I32NeImm: i32 -> set_bool |a, b| a != b;
-        i32_lt_s_imm I32LtSImm: i32 -> set_bool |a, b| a < b;
-        i32_lt_u_imm I32LtUImm: u32 -> set_bool |a, b| a < b as u32;
-        i32_gt_s_imm I32GtSImm: i32 -> set_bool |a, b| a > b;
-        i32_gt_u_imm I32GtUImm: u32 -> set_bool |a, b| a > b as u32;
-        i32_le_s_imm I32LeSImm: i32 -> set_bool |a, b| a <= b;
-        i32_le_u_imm I32LeUImm: u32 -> set_bool |a, b| a <= b as u32;
-        i32_ge_s_imm I32GeSImm: i32 -> set_bool |a, b| a >= b;
-        i32_ge_u_imm I32GeUImm: u32 -> set_bool |a, b| a >= b as u32;
-    }
-    #[inline(always)]
-    fn i32_sub_imm_lhs(&mut self, i: I32SubImmLhs) -> Flow {
-        let v = (i.imm as u32).wrapping_sub(self.u32(i.rhs));
-        self.set_u32(i.dst, v);
-        self.pc += I32SubImmLhs::SIZE;
-        Ok(())
-    }
-
-    // ---- i64 ----
-
-    un! {
-        i64_eqz I64Eqz: u64 -> set_bool |a| a == 0;
-        i64_clz I64Clz: u64 -> set_u64 |a| u64::from(a.leading_zeros());
-        i64_ctz I64Ctz: u64 -> set_u64 |a| u64::from(a.trailing_zeros());
-        i64_popcnt I64Popcnt: u64 -> set_u64 |a| u64::from(a.count_ones());
-    }
-    bin! {
-        i64_eq I64Eq: u64 -> set_bool |a, b| a == b;
-        i64_ne I64Ne: u64 -> set_bool |a, b| a != b;
-        i64_lt_s I64LtS: i64 -> set_bool |a, b| a < b;
-        i64_lt_u I64LtU: u64 -> set_bool |a, b| a < b;
-        i64_gt_s I64GtS: i64 -> set_bool |a, b| a > b;
-        i64_gt_u I64GtU: u64 -> set_bool |a, b| a > b;
-        i64_le_s I64LeS: i64 -> set_bool |a, b| a <= b;
-        i64_le_u I64LeU: u64 -> set_bool |a, b| a <= b;
-        i64_ge_s I64GeS: i64 -> set_bool |a, b| a >= b;
-        i64_ge_u I64GeU: u64 -> set_bool |a, b| a >= b;
-        i64_add I64Add: u64 -> set_u64 |a, b| a.wrapping_add(b);
-        i64_sub I64Sub: u64 -> set_u64 |a, b| a.wrapping_sub(b);
-        i64_mul I64Mul: u64 -> set_u64 |a, b| a.wrapping_mul(b);
-        i64_div_s I64DivS: i64 -> set_i64 |a, b| numeric::i64_div_s(a, b)?;
-        i64_div_u I64DivU: u64 -> set_u64 |a, b| numeric::i64_div_u(a, b)?;
-        i64_rem_s I64RemS: i64 -> set_i64 |a, b| numeric::i64_rem_s(a, b)?;
-        i64_rem_u I64RemU: u64 -> set_u64 |a, b| numeric::i64_rem_u(a, b)?;
-        i64_and I64And: u64 -> set_u64 |a, b| a & b;
-        i64_or I64Or: u64 -> set_u64 |a, b| a | b;
-        i64_xor I64Xor: u64 -> set_u64 |a, b| a ^ b;
-        i64_shl I64Shl: u64 -> set_u64 |a, b| a.wrapping_shl(b as u32);
-        i64_shr_s I64ShrS: i64 -> set_i64 |a, b| a.wrapping_shr(b as u32);
-        i64_shr_u I64ShrU: u64 -> set_u64 |a, b| a.wrapping_shr(b as u32);
-        i64_rotl I64Rotl: u64 -> set_u64 |a, b| a.rotate_left((b % 64) as u32);
-        i64_rotr I64Rotr: u64 -> set_u64 |a, b| a.rotate_right((b % 64) as u32);
-    }
-    bin_imm! {
-        i64_add_imm I64AddImm: u64 -> set_u64 |a, b| a.wrapping_add(b as i64 as u64);
-        i64_mul_imm I64MulImm: u64 -> set_u64 |a, b| a.wrapping_mul(b as i64 as u64);
-        i64_and_imm I64AndImm: u64 -> set_u64 |a, b| a & b as i64 as u64;
-        i64_or_imm I64OrImm: u64 -> set_u64 |a, b| a | b as i64 as u64;
-        i64_xor_imm I64XorImm: u64 -> set_u64 |a, b| a ^ b as i64 as u64;
-        i64_shl_imm I64ShlImm: u64 -> set_u64 |a, b| a.wrapping_shl(b as u32);
-        i64_shr_s_imm I64ShrSImm: i64 -> set_i64 |a, b| a.wrapping_shr(b as u32);
-        i64_shr_u_imm I64ShrUImm: u64 -> set_u64 |a, b| a.wrapping_shr(b as u32);
-        i64_rotl_imm I64RotlImm: u64 -> set_u64 |a, b| a.rotate_left(b as u32 % 64);
-        i64_rotr_imm I64RotrImm: u64 -> set_u64 |a, b| a.rotate_right(b as u32 % 64);
-        i64_eq_imm I64EqImm: i64 -> set_bool |a, b| a == i64::from(b);
-        i64_ne_imm I64NeImm: i64 -> set_bool |a, b| a != i64::from(b);
-        i64_lt_s_imm I64LtSImm: i64 -> set_bool |a, b| a < i64::from(b);
-        i64_lt_u_imm I64LtUImm: u64 -> set_bool |a, b| a < b as i64 as u64;
-        i64_gt_s_imm I64GtSImm: i64 -> set_bool |a, b| a > i64::from(b);
-        i64_gt_u_imm I64GtUImm: u64 -> set_bool |a, b| a > b as i64 as u64;
-        i64_le_s_imm I64LeSImm: i64 -> set_bool |a, b| a <= i64::from(b);
-        i64_le_u_imm I64LeUImm: u64 -> set_bool |a, b| a <= b as i64 as u64;
-        i64_ge_s_imm I64GeSImm: i64 -> set_bool |a, b| a >= i64::from(b);
-        i64_ge_u_imm I64GeUImm: u64 -> set_bool |a, b| a >= b as i64 as u64;
-    }
-    #[inline(always)]
-    fn i64_sub_imm_lhs(&mut self, i: I64SubImmLhs) -> Flow {
-        let v = (i.imm as i64 as u64).wrapping_sub(self.u64(i.rhs));
-        self.set_u64(i.dst, v);
-        self.pc += I64SubImmLhs::SIZE;
-        Ok(())
-    }
-
-    // ---- f32 / f64 ----
-
-    un! {
-        f32_abs F32Abs: u32 -> set_u32 |a| a & 0x7fff_ffff;
-        f32_neg F32Neg: u32 -> set_u32 |a| a ^ 0x8000_0000;
-        f32_ceil F32Ceil: f32 -> set_f32 |a| float::f32_ceil(a);
-        f32_floor F32Floor: f32 -> set_f32 |a| float::f32_floor(a);
-        f32_trunc F32Trunc: f32 -> set_f32 |a| float::f32_trunc(a);
-        f32_nearest F32Nearest: f32 -> set_f32 |a| float::f32_nearest(a);
-        f32_sqrt F32Sqrt: f32 -> set_f32 |a| float::f32_sqrt(a);
-        f64_abs F64Abs: u64 -> set_u64 |a| a & 0x7fff_ffff_ffff_ffff;
-        f64_neg F64Neg: u64 -> set_u64 |a| a ^ 0x8000_0000_0000_0000;
-        f64_ceil F64Ceil: f64 -> set_f64 |a| float::f64_ceil(a);
-        f64_floor F64Floor: f64 -> set_f64 |a| float::f64_floor(a);
-        f64_trunc F64Trunc: f64 -> set_f64 |a| float::f64_trunc(a);
-        f64_nearest F64Nearest: f64 -> set_f64 |a| float::f64_nearest(a);
-        f64_sqrt F64Sqrt: f64 -> set_f64 |a| float::f64_sqrt(a);
-    }
-    bin! {
-        f32_eq F32Eq: f32 -> set_bool |a, b| a == b;
-        f32_ne F32Ne: f32 -> set_bool |a, b| a != b;
-        f32_lt F32Lt: f32 -> set_bool |a, b| a < b;
-        f32_gt F32Gt: f32 -> set_bool |a, b| a > b;
-        f32_le F32Le: f32 -> set_bool |a, b| a <= b;
-        f32_ge F32Ge: f32 -> set_bool |a, b| a >= b;
-        f32_add F32Add: f32 -> set_f32 |a, b| a + b;
-        f32_sub F32Sub: f32 -> set_f32 |a, b| a - b;
-        f32_mul F32Mul: f32 -> set_f32 |a, b| a * b;
-        f32_div F32Div: f32 -> set_f32 |a, b| a / b;
-        f32_min F32Min: f32 -> set_f32 |a, b| float::f32_min(a, b);
-        f32_max F32Max: f32 -> set_f32 |a, b| float::f32_max(a, b);
-        f32_copysign F32Copysign: f32 -> set_f32 |a, b| float::f32_copysign(a, b);
-        f64_eq F64Eq: f64 -> set_bool |a, b| a == b;
-        f64_ne F64Ne: f64 -> set_bool |a, b| a != b;
-        f64_lt F64Lt: f64 -> set_bool |a, b| a < b;
-        f64_gt F64Gt: f64 -> set_bool |a, b| a > b;
-        f64_le F64Le: f64 -> set_bool |a, b| a <= b;
-        f64_ge F64Ge: f64 -> set_bool |a, b| a >= b;
-        f64_add F64Add: f64 -> set_f64 |a, b| a + b;
-        f64_sub F64Sub: f64 -> set_f64 |a, b| a - b;
-        f64_mul F64Mul: f64 -> set_f64 |a, b| a * b;
-        f64_div F64Div: f64 -> set_f64 |a, b| a / b;
-        f64_min F64Min: f64 -> set_f64 |a, b| float::f64_min(a, b);
-        f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
-        f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
-    }
-
-    // ---- memory ----
-
-    load! {
-        load8_s Load8S: 1 |b| i8::from_le_bytes(b) as i64 as u64;
-        load8_u Load8U: 1 |b| u64::from(b[0]);
-        load16_s Load16S: 2 |b| i16::from_le_bytes(b) as i64 as u64;
-        load16_u Load16U: 2 |b| u64::from(u16::from_le_bytes(b));
-        load32_s Load32S: 4 |b| i32::from_le_bytes(b) as i64 as u64;
-        load32 Load32: 4 |b| u64::from(u32::from_le_bytes(b));
-        load64 Load64: 8 |b| u64::from_le_bytes(b);
-    }
-    store! {
-        store8 Store8: 1;
-        store16 Store16: 2;
-        store32 Store32: 4;
-        store64 Store64: 8;
-    }
     fn memory_size(&mut self, i: MemorySize) -> Flow {
-        let pages = self.memory()?.data.len() / super::memory::PAGE;
+        let pages = self.memory()?.data.len() / crate::store::PAGE_SIZE;
         self.set_u32(i.dst, pages as u32);
         self.pc += MemorySize::SIZE;
         Ok(())
@@ -509,43 +563,6 @@ impl<T> Visit for Executor<'_, T> {
         Ok(())
     }
 
-    // ---- conversions ----
-
-    un! {
-        i64_extend_i32_u I64ExtendI32U: u32 -> set_u64 |a| u64::from(a);
-        i64_extend_i32_s I64ExtendI32S: i32 -> set_i64 |a| i64::from(a);
-        i32_extend8_s I32Extend8S: u32 -> set_i32 |a| i32::from(a as i8);
-        i32_extend16_s I32Extend16S: u32 -> set_i32 |a| i32::from(a as i16);
-        i64_extend8_s I64Extend8S: u64 -> set_i64 |a| i64::from(a as i8);
-        i64_extend16_s I64Extend16S: u64 -> set_i64 |a| i64::from(a as i16);
-        i32_trunc_f32_s I32TruncF32S: f32 -> set_i32 |a| float::i32_trunc_f32_s(a)?;
-        i32_trunc_f32_u I32TruncF32U: f32 -> set_u32 |a| float::i32_trunc_f32_u(a)?;
-        i32_trunc_f64_s I32TruncF64S: f64 -> set_i32 |a| float::i32_trunc_f64_s(a)?;
-        i32_trunc_f64_u I32TruncF64U: f64 -> set_u32 |a| float::i32_trunc_f64_u(a)?;
-        i64_trunc_f32_s I64TruncF32S: f32 -> set_i64 |a| float::i64_trunc_f32_s(a)?;
-        i64_trunc_f32_u I64TruncF32U: f32 -> set_u64 |a| float::i64_trunc_f32_u(a)?;
-        i64_trunc_f64_s I64TruncF64S: f64 -> set_i64 |a| float::i64_trunc_f64_s(a)?;
-        i64_trunc_f64_u I64TruncF64U: f64 -> set_u64 |a| float::i64_trunc_f64_u(a)?;
-        i32_trunc_sat_f32_s I32TruncSatF32S: f32 -> set_i32 |a| a as i32;
-        i32_trunc_sat_f32_u I32TruncSatF32U: f32 -> set_u32 |a| a as u32;
-        i32_trunc_sat_f64_s I32TruncSatF64S: f64 -> set_i32 |a| a as i32;
-        i32_trunc_sat_f64_u I32TruncSatF64U: f64 -> set_u32 |a| a as u32;
-        i64_trunc_sat_f32_s I64TruncSatF32S: f32 -> set_i64 |a| a as i64;
-        i64_trunc_sat_f32_u I64TruncSatF32U: f32 -> set_u64 |a| a as u64;
-        i64_trunc_sat_f64_s I64TruncSatF64S: f64 -> set_i64 |a| a as i64;
-        i64_trunc_sat_f64_u I64TruncSatF64U: f64 -> set_u64 |a| a as u64;
-        f32_convert_i32_s F32ConvertI32S: i32 -> set_f32 |a| a as f32;
-        f32_convert_i32_u F32ConvertI32U: u32 -> set_f32 |a| a as f32;
-        f32_convert_i64_s F32ConvertI64S: i64 -> set_f32 |a| a as f32;
-        f32_convert_i64_u F32ConvertI64U: u64 -> set_f32 |a| a as f32;
-        f64_convert_i32_s F64ConvertI32S: i32 -> set_f64 |a| f64::from(a);
-        f64_convert_i32_u F64ConvertI32U: u32 -> set_f64 |a| f64::from(a);
-        f64_convert_i64_s F64ConvertI64S: i64 -> set_f64 |a| a as f64;
-        f64_convert_i64_u F64ConvertI64U: u64 -> set_f64 |a| a as f64;
-        f32_demote_f64 F32DemoteF64: f64 -> set_f32 |a| float::demote(a);
-        f64_promote_f32 F64PromoteF32: f32 -> set_f64 |a| float::promote(a);
-    }
-
     // ---- references ----
 
     fn ref_func(&mut self, i: RefFunc) -> Flow {
@@ -553,9 +570,6 @@ impl<T> Visit for Executor<'_, T> {
         self.set_u64(i.dst, u64::from(f) + 1);
         self.pc += RefFunc::SIZE;
         Ok(())
-    }
-    un! {
-        ref_is_null RefIsNull: u64 -> set_bool |a| a == 0;
     }
 
     // ---- tables ----
