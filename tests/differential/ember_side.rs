@@ -162,7 +162,7 @@ impl EmberSide {
                 }
             };
             linker
-                .define(&store, host::MODULE, name, ext.clone())
+                .define(&store, host::MODULE, name, ext)
                 .expect("define host item");
             host.push((name, ext));
         }
@@ -181,7 +181,7 @@ impl EmberSide {
             .iter()
             .find(|(n, _)| *n == name)
             .expect("host item");
-        ext.clone()
+        *ext
     }
 
     /// The module's exports, in order.
