@@ -10,12 +10,12 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(wasm) = differential::generate(&mut u) else {
+    let Ok(module) = differential::generate(&mut u) else {
         return;
     };
-    if let Err(disagreement) = differential::check(&wasm, &mut u) {
+    if let Err(disagreement) = differential::check(&module, &mut u) {
         if let Ok(dir) = std::env::var("EMBER_FUZZ_DUMP") {
-            let _ = std::fs::write(format!("{dir}/differential.wasm"), &wasm);
+            let _ = std::fs::write(format!("{dir}/differential.wasm"), &module.wasm);
         }
         panic!("Ember and wasmi disagree: {disagreement}");
     }

@@ -1,13 +1,19 @@
 //! The Ember side of the differential check.
 
+use super::host::{self, Item};
 use super::values::{Failure, Kind, Trap, Ty, Value};
-use ember::{Config, Engine, Error, ExternType, Instance, Module, Store, TrapCode, Val};
+use ember::{
+    Config, Engine, Error, Extern, ExternType, FuncType, Global, GlobalType, Instance, Limits,
+    Linker, Memory, MemoryType, Module, Store, Table, TableType, TrapCode, Val,
+};
 
 /// An instantiated module in Ember.
 pub struct EmberSide {
     store: Store<()>,
     instance: Instance,
     module: Module,
+    /// The host's globals, memory and tables, by import name.
+    host: Vec<(&'static str, Extern)>,
 }
 
 /// Ember's limits: more generous than wasmi's (1000 calls deep), so wasmi runs out first.
@@ -55,6 +61,24 @@ fn ty(t: ember::ValType) -> Ty {
     }
 }
 
+fn ember_ty(t: Ty) -> ember::ValType {
+    match t {
+        Ty::I32 => ember::ValType::I32,
+        Ty::I64 => ember::ValType::I64,
+        Ty::F32 => ember::ValType::F32,
+        Ty::F64 => ember::ValType::F64,
+        Ty::FuncRef => ember::ValType::FuncRef,
+        Ty::ExternRef => ember::ValType::ExternRef,
+    }
+}
+
+fn ref_type(t: Ty) -> ember::RefType {
+    match t {
+        Ty::ExternRef => ember::RefType::ExternRef,
+        _ => ember::RefType::FuncRef,
+    }
+}
+
 fn value(v: &Val) -> Value {
     match v {
         Val::I32(x) => Value::I32(*x),
@@ -78,17 +102,86 @@ fn val(v: &Value) -> Val {
 }
 
 impl EmberSide {
-    /// Compiles and instantiates `wasm` (no imports), running its start function.
+    /// Compiles `wasm` and instantiates it with the [`host`] imports, running its start
+    /// function.
     pub fn new(wasm: &[u8]) -> Result<EmberSide, Failure> {
         let engine = Engine::new(&config());
         let module = Module::from_binary(&engine, wasm).map_err(failure)?;
         let mut store = Store::new(&engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).map_err(failure)?;
+        let mut linker = Linker::new(&engine);
+        let mut host = Vec::new();
+        for &(name, ref item) in host::ITEMS {
+            let limits = |min, max| Limits {
+                min,
+                max: Some(max),
+            };
+            let ext: Extern = match *item {
+                Item::Func(params, results) => {
+                    let ty = FuncType::new(
+                        params.iter().map(|&t| ember_ty(t)),
+                        results.iter().map(|&t| ember_ty(t)),
+                    );
+                    linker
+                        .func_new(host::MODULE, name, ty, move |_, args, out| {
+                            let args: Vec<Value> = args.iter().map(value).collect();
+                            let res = host::call(name, &args, results)
+                                .map_err(|()| ember::Trap::host("host trap"))?;
+                            for (slot, v) in out.iter_mut().zip(&res) {
+                                *slot = val(v);
+                            }
+                            Ok(())
+                        })
+                        .expect("define host function");
+                    continue;
+                }
+                Item::Global(t, mutable, init) => {
+                    let ty = GlobalType {
+                        content: ember_ty(t),
+                        mutable,
+                    };
+                    Global::new(&mut store, ty, val(&init))
+                        .expect("host global")
+                        .into()
+                }
+                Item::Memory(min, max) => {
+                    let ty = MemoryType {
+                        limits: limits(min, max),
+                    };
+                    Memory::new(&mut store, ty).expect("host memory").into()
+                }
+                Item::Table(t, min, max) => {
+                    let ty = TableType {
+                        element: ref_type(t),
+                        limits: limits(min, max),
+                    };
+                    let init = match t {
+                        Ty::ExternRef => Val::ExternRef(None),
+                        _ => Val::FuncRef(None),
+                    };
+                    Table::new(&mut store, ty, init).expect("host table").into()
+                }
+            };
+            linker
+                .define(&store, host::MODULE, name, ext)
+                .expect("define host item");
+            host.push((name, ext));
+        }
+        let instance = linker.instantiate(&mut store, &module).map_err(failure)?;
         Ok(EmberSide {
             store,
             instance,
             module,
+            host,
         })
+    }
+
+    fn host(&self, name: &str) -> Extern {
+        let (_, ext) = self
+            .host
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("host item");
+        *ext
     }
 
     /// The module's exports, in order.
@@ -133,21 +226,31 @@ impl EmberSide {
         Ok(results.iter().map(value).collect())
     }
 
-    /// An exported global's value.
-    pub fn global(&self, name: &str) -> Value {
-        let g = self.instance.get_global(&self.store, name).expect("global");
-        value(&g.get(&self.store))
+    /// An exported (or, with `host`, imported) global's value.
+    pub fn global(&self, name: &str, host: bool) -> Value {
+        let g = match host {
+            true => self.host(name).into_global(),
+            false => self.instance.get_global(&self.store, name),
+        };
+        value(&g.expect("global").get(&self.store))
     }
 
-    /// An exported memory's bytes.
-    pub fn memory(&self, name: &str) -> Vec<u8> {
-        let m = self.instance.get_memory(&self.store, name).expect("memory");
-        m.data(&self.store).to_vec()
+    /// An exported (or imported) memory's bytes.
+    pub fn memory(&self, name: &str, host: bool) -> Vec<u8> {
+        let m = match host {
+            true => self.host(name).into_memory(),
+            false => self.instance.get_memory(&self.store, name),
+        };
+        m.expect("memory").data(&self.store).to_vec()
     }
 
-    /// An exported table's non-null pattern.
-    pub fn table(&self, name: &str) -> Vec<bool> {
-        let t = self.instance.get_table(&self.store, name).expect("table");
+    /// An exported (or imported) table's non-null pattern.
+    pub fn table(&self, name: &str, host: bool) -> Vec<bool> {
+        let t = match host {
+            true => self.host(name).into_table(),
+            false => self.instance.get_table(&self.store, name),
+        };
+        let t = t.expect("table");
         (0..t.size(&self.store))
             .map(|i| match t.get(&self.store, i) {
                 Some(Val::FuncRef(f)) => f.is_some(),

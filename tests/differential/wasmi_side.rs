@@ -1,12 +1,18 @@
 //! The wasmi side of the differential check (wasmi 2.0.0, configured for WebAssembly 2.0).
 
-use super::values::{Failure, Trap, Value};
-use wasmi::{Config, Engine, Instance, Module, Store, TrapCode, Val};
+use super::host::{self, Item};
+use super::values::{Failure, Trap, Ty, Value};
+use wasmi::{
+    Config, Engine, Extern, FuncType, Global, Instance, Linker, Memory, MemoryType, Module,
+    Mutability, Nullable, Ref, RefType, Store, Table, TableType, TrapCode, Val,
+};
 
 /// An instantiated module in wasmi.
 pub struct WasmiSide {
     store: Store<()>,
     instance: Instance,
+    /// The host's globals, memory and tables, by import name.
+    host: Vec<(&'static str, Extern)>,
 }
 
 /// Exactly the WebAssembly 2.0 proposals, and wasmi's default (tighter) stack limits.
@@ -45,6 +51,17 @@ fn failure(e: wasmi::Error) -> Failure {
     }
 }
 
+fn wasmi_ty(t: Ty) -> wasmi::ValType {
+    match t {
+        Ty::I32 => wasmi::ValType::I32,
+        Ty::I64 => wasmi::ValType::I64,
+        Ty::F32 => wasmi::ValType::F32,
+        Ty::F64 => wasmi::ValType::F64,
+        Ty::FuncRef => wasmi::ValType::FuncRef,
+        Ty::ExternRef => wasmi::ValType::ExternRef,
+    }
+}
+
 fn value(v: &Val) -> Value {
     match v {
         Val::I32(x) => Value::I32(*x),
@@ -70,13 +87,77 @@ fn val(v: &Value) -> Val {
 }
 
 impl WasmiSide {
-    /// Compiles and instantiates `wasm` (no imports), running its start function.
+    /// Compiles `wasm` and instantiates it with the [`host`] imports, running its start
+    /// function.
     pub fn new(wasm: &[u8]) -> Result<WasmiSide, Failure> {
         let engine = Engine::new(&config());
         let module = Module::new(&engine, wasm).map_err(|e| Failure::Compile(e.to_string()))?;
         let mut store = Store::new(&engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).map_err(failure)?;
-        Ok(WasmiSide { store, instance })
+        let mut linker = Linker::new(&engine);
+        let mut host = Vec::new();
+        for &(name, ref item) in host::ITEMS {
+            let ext: Extern = match *item {
+                Item::Func(params, results) => {
+                    let ty = FuncType::new(
+                        params.iter().map(|&t| wasmi_ty(t)),
+                        results.iter().map(|&t| wasmi_ty(t)),
+                    );
+                    linker
+                        .func_new(host::MODULE, name, ty, move |_, args, out| {
+                            let args: Vec<Value> = args.iter().map(value).collect();
+                            let res = host::call(name, &args, results)
+                                .map_err(|()| wasmi::Error::new("host trap"))?;
+                            for (slot, v) in out.iter_mut().zip(&res) {
+                                *slot = val(v);
+                            }
+                            Ok(())
+                        })
+                        .expect("define host function");
+                    continue;
+                }
+                Item::Global(_, mutable, init) => {
+                    let m = if mutable {
+                        Mutability::Var
+                    } else {
+                        Mutability::Const
+                    };
+                    Global::new(&mut store, val(&init), m).into()
+                }
+                Item::Memory(min, max) => {
+                    let ty = MemoryType::new(min, Some(max));
+                    Memory::new(&mut store, ty).expect("host memory").into()
+                }
+                Item::Table(t, min, max) => {
+                    let (rt, init) = match t {
+                        Ty::ExternRef => (RefType::Extern, Ref::Extern(Nullable::Null)),
+                        _ => (RefType::Func, Ref::Func(Nullable::Null)),
+                    };
+                    let ty = TableType::new(rt, min, Some(max));
+                    Table::new(&mut store, ty, init).expect("host table").into()
+                }
+            };
+            linker
+                .define(host::MODULE, name, ext)
+                .expect("define host item");
+            host.push((name, ext));
+        }
+        let instance = linker
+            .instantiate_and_start(&mut store, &module)
+            .map_err(failure)?;
+        Ok(WasmiSide {
+            store,
+            instance,
+            host,
+        })
+    }
+
+    fn host(&self, name: &str) -> Extern {
+        let (_, ext) = self
+            .host
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("host item");
+        *ext
     }
 
     /// Calls an exported function.
@@ -97,21 +178,31 @@ impl WasmiSide {
         Ok(results.iter().map(value).collect())
     }
 
-    /// An exported global's value.
-    pub fn global(&self, name: &str) -> Value {
-        let g = self.instance.get_global(&self.store, name).expect("global");
-        value(&g.get(&self.store))
+    /// An exported (or, with `host`, imported) global's value.
+    pub fn global(&self, name: &str, host: bool) -> Value {
+        let g = match host {
+            true => self.host(name).into_global(),
+            false => self.instance.get_global(&self.store, name),
+        };
+        value(&g.expect("global").get(&self.store))
     }
 
-    /// An exported memory's bytes.
-    pub fn memory(&self, name: &str) -> Vec<u8> {
-        let m = self.instance.get_memory(&self.store, name).expect("memory");
-        m.data(&self.store).to_vec()
+    /// An exported (or imported) memory's bytes.
+    pub fn memory(&self, name: &str, host: bool) -> Vec<u8> {
+        let m = match host {
+            true => self.host(name).into_memory(),
+            false => self.instance.get_memory(&self.store, name),
+        };
+        m.expect("memory").data(&self.store).to_vec()
     }
 
-    /// An exported table's non-null pattern.
-    pub fn table(&self, name: &str) -> Vec<bool> {
-        let t = self.instance.get_table(&self.store, name).expect("table");
+    /// An exported (or imported) table's non-null pattern.
+    pub fn table(&self, name: &str, host: bool) -> Vec<bool> {
+        let t = match host {
+            true => self.host(name).into_table(),
+            false => self.instance.get_table(&self.store, name),
+        };
+        let t = t.expect("table");
         (0..t.size(&self.store))
             .map(|i| t.get(&self.store, i).is_some_and(|r| !r.is_null()))
             .collect()

@@ -28,10 +28,10 @@ fn bytes_for_seed(seed: u64) -> Vec<u8> {
 fn run_seed(seed: u64) -> Result<Option<differential::Stats>, String> {
     let data = bytes_for_seed(seed);
     let mut u = Unstructured::new(&data);
-    let Ok(wasm) = differential::generate(&mut u) else {
+    let Ok(module) = differential::generate(&mut u) else {
         return Ok(None);
     };
-    differential::check(&wasm, &mut u).map(Some)
+    differential::check(&module, &mut u).map(Some)
 }
 
 #[test]
@@ -70,12 +70,9 @@ fn dump_seed() {
     let seed: u64 = std::env::var("SEED").map_or(0, |s| s.parse().expect("SEED is a number"));
     let data = bytes_for_seed(seed);
     let mut u = Unstructured::new(&data);
-    let wasm = differential::generate(&mut u).expect("seed makes a module");
+    let module = differential::generate(&mut u).expect("seed makes a module");
     let path = std::env::temp_dir().join(format!("seed{seed}.wasm"));
-    std::fs::write(&path, &wasm).expect("write module");
-    println!(
-        "{}: {:?}",
-        path.display(),
-        differential::check(&wasm, &mut u)
-    );
+    std::fs::write(&path, &module.wasm).expect("write module");
+    let result = differential::check(&module, &mut u);
+    println!("{}: {result:?}", path.display());
 }
