@@ -42,6 +42,13 @@ fn parse(rest: &[String]) -> Result<RunArgs<'_>, String> {
 pub fn command(rest: &[String]) -> Result<(), String> {
     let RunArgs { file, invoke, args } = parse(rest)?;
     let (engine, module) = compile_file(file)?;
+    // `ember run` provides no host functions: any import is unresolved.
+    if let Some(import) = module.compiled().imports.first() {
+        return Err(format!(
+            "{file}: unresolved import `{}`.`{}` (ember run provides no imports)",
+            import.module, import.name
+        ));
+    }
     let mut store = Store::new(&engine, ());
     let linker = Linker::<()>::new(&engine);
     let instance = linker

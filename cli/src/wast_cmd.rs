@@ -1,9 +1,7 @@
 //! `ember wast FILE.wast...`: run spec-test scripts with the spec runner.
 
 use ember::Engine;
-use ember_tests::{
-    FileReport, Summary, catch_panic, install_quiet_panic_hook, run_wast_with_engine,
-};
+use ember_tests::{Summary, install_quiet_panic_hook, run_and_print};
 use std::process::ExitCode;
 
 /// Failures shown per file.
@@ -21,17 +19,7 @@ pub fn command(files: &[String]) -> Result<ExitCode, String> {
     for file in files {
         let source =
             std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-        let report =
-            catch_panic(|| run_wast_with_engine(&engine, file, &source)).unwrap_or_else(|panic| {
-                let mut r = FileReport::new(file);
-                r.fail(0, 0, "script", format!("PANIC: {panic}"));
-                r
-            });
-        let mut text = String::new();
-        // Writing to a String cannot fail.
-        let _ = report.write_details(&mut text, MAX_DETAILS);
-        print!("{text}");
-        summary.add(&report);
+        run_and_print(&engine, file, &source, MAX_DETAILS, &mut summary);
     }
     println!("{}", summary.line("spec"));
     Ok(if summary.failed == 0 {

@@ -15,6 +15,10 @@ pub struct Config {
     pub max_call_depth: usize,
     /// Maximum nesting of wasm -> host -> wasm re-entry (each level uses native stack).
     pub max_host_reentry: usize,
+    /// Maximum size of any linear memory, in 64 KiB pages.
+    pub max_memory_pages: u32,
+    /// Maximum number of elements of any table.
+    pub max_table_elements: u32,
 }
 
 impl Default for Config {
@@ -23,6 +27,8 @@ impl Default for Config {
             max_stack_slots: 1 << 20,
             max_call_depth: 16 * 1024,
             max_host_reentry: 100,
+            max_memory_pages: 16 * 1024,
+            max_table_elements: 10_000_000,
         }
     }
 }
@@ -50,6 +56,22 @@ impl Config {
     /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 100.
     pub fn max_host_reentry(mut self, levels: usize) -> Self {
         self.max_host_reentry = levels;
+        self
+    }
+
+    /// Sets the largest size, in 64 KiB pages, that any linear memory may have (at most 65536,
+    /// the 4 GiB WebAssembly limit). Memory is allocated and zeroed as it is declared or grown, so
+    /// a module declaring a huge memory would otherwise commit that much RAM: past this limit,
+    /// `memory.grow` returns -1 and instantiation fails with an error. Default: 16384 (1 GiB).
+    pub fn max_memory_pages(mut self, pages: u32) -> Self {
+        self.max_memory_pages = pages;
+        self
+    }
+
+    /// Sets the largest number of elements any table may have (8 bytes each): past it,
+    /// `table.grow` returns -1 and instantiation fails with an error. Default: 10,000,000.
+    pub fn max_table_elements(mut self, elements: u32) -> Self {
+        self.max_table_elements = elements;
         self
     }
 }

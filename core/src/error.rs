@@ -117,6 +117,11 @@ pub enum Error {
     Trap(Trap),
     /// An API call was given wrong arguments (count, types, values from another store, ...).
     Usage(String),
+    /// A memory or table is larger than the engine's configured limit
+    /// ([`Config::max_memory_pages`](crate::Config::max_memory_pages),
+    /// [`Config::max_table_elements`](crate::Config::max_table_elements)) or could not be
+    /// allocated.
+    Limit(String),
 }
 
 impl From<CompileError> for Error {
@@ -144,6 +149,7 @@ impl fmt::Display for Error {
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Trap(t) => write!(f, "trap: {t}"),
             Error::Usage(m) => write!(f, "{m}"),
+            Error::Limit(m) => write!(f, "resource limit: {m}"),
         }
     }
 }

@@ -72,5 +72,10 @@ pub use value::{ExternRef, FuncType, RefType, Val, ValType};
 
 pub use ember_bytecode::types::{GlobalType, Limits, MemoryType, TableType};
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// The bytecode crate, re-exported for tools that inspect translated code.
 pub use ember_bytecode as bytecode;

@@ -40,9 +40,11 @@ impl Memory {
     /// cannot be allocated.
     pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut().store;
-        let entity = MemoryEntity::new(ty).ok_or_else(|| {
+        let limit = store.inner.engine.config().max_memory_pages;
+        let entity = MemoryEntity::new(ty, limit).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot create memory with limits {:?}: invalid or out of memory",
+                "cannot create memory with limits {:?}: invalid, over the limit of {limit} pages, \
+                 or out of memory",
                 ty.limits
             ))
         })?;
@@ -95,14 +97,28 @@ impl Memory {
 
     /// Grows the memory by `delta` zeroed pages and returns the previous size in pages.
     ///
-    /// Errors (leaving the memory unchanged) if the new size would exceed the memory's maximum
-    /// or 65536 pages, if the allocation fails, or if `store` is not the memory's store.
+    /// Errors (leaving the memory unchanged): [`Error::Usage`] if the new size would exceed the
+    /// memory type's maximum or 65536 pages, or if `store` is not the memory's store;
+    /// [`Error::Limit`] if it would exceed
+    /// [`Config::max_memory_pages`](crate::Config::max_memory_pages) or the allocation fails.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
-        let m = self.entity_mut(store.as_context_mut().store)?;
-        m.grow(delta).ok_or_else(|| {
-            Error::Usage(format!(
-                "failed to grow memory of {} pages by {delta} pages",
-                m.pages()
+        let store = store.as_context_mut().store;
+        let limit = store.inner.engine.config().max_memory_pages;
+        let m = self.entity_mut(store)?;
+        let old = m.pages();
+        let type_max = m.ty.limits.max.unwrap_or(crate::store::MAX_PAGES);
+        if old
+            .checked_add(delta)
+            .is_none_or(|new| new > type_max.min(crate::store::MAX_PAGES))
+        {
+            return Err(Error::Usage(format!(
+                "cannot grow memory of {old} pages by {delta}: maximum is {type_max} pages"
+            )));
+        }
+        m.grow(delta, limit).ok_or_else(|| {
+            Error::Limit(format!(
+                "cannot grow memory of {old} pages by {delta}: over the limit of {limit} pages \
+                 or out of memory"
             ))
         })
     }

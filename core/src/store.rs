@@ -111,8 +111,8 @@ pub(crate) struct MemoryEntity {
 
 impl MemoryEntity {
     /// A zeroed memory of `ty.limits.min` pages; `None` if the type is invalid (min > max, or
-    /// over 65536 pages) or the allocation fails.
-    pub(crate) fn new(ty: MemoryType) -> Option<MemoryEntity> {
+    /// over 65536 pages), the size is over `limit` pages, or the allocation fails.
+    pub(crate) fn new(ty: MemoryType, limit: u32) -> Option<MemoryEntity> {
         let l = ty.limits;
         if l.min > MAX_PAGES || l.max.is_some_and(|m| m > MAX_PAGES || m < l.min) {
             return None;
@@ -121,7 +121,7 @@ impl MemoryEntity {
             data: Vec::new(),
             ty,
         };
-        m.grow(l.min)?;
+        m.grow(l.min, limit)?;
         Some(m)
     }
 
@@ -131,11 +131,19 @@ impl MemoryEntity {
     }
 
     /// Grows by `delta` pages (zeroed) and returns the old size in pages; `None` (and no
-    /// change) if the new size would exceed the maximum or 65536 pages, or allocation fails.
-    pub(crate) fn grow(&mut self, delta: u32) -> Option<u32> {
+    /// change) if the new size would exceed the type's maximum, 65536 pages or `limit` pages
+    /// (the engine's `Config::max_memory_pages`), or allocation fails.
+    pub(crate) fn grow(&mut self, delta: u32, limit: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.ty.limits.max.unwrap_or(MAX_PAGES).min(MAX_PAGES) {
+        let max = self
+            .ty
+            .limits
+            .max
+            .unwrap_or(MAX_PAGES)
+            .min(MAX_PAGES)
+            .min(limit);
+        if new > max {
             return None;
         }
         let new_len = (new as usize).checked_mul(PAGE_SIZE)?;
@@ -161,9 +169,9 @@ pub(crate) struct TableEntity {
 }
 
 impl TableEntity {
-    /// A table of `ty.limits.min` elements set to `init`; `None` if min > max or the
-    /// allocation fails.
-    pub(crate) fn new(ty: TableType, init: u64) -> Option<TableEntity> {
+    /// A table of `ty.limits.min` elements set to `init`; `None` if min > max, the size is
+    /// over `limit` elements, or the allocation fails.
+    pub(crate) fn new(ty: TableType, init: u64, limit: u32) -> Option<TableEntity> {
         let l = ty.limits;
         if l.max.is_some_and(|m| m < l.min) {
             return None;
@@ -172,7 +180,7 @@ impl TableEntity {
             elems: Vec::new(),
             ty,
         };
-        t.grow(l.min, init)?;
+        t.grow(l.min, init, limit)?;
         Some(t)
     }
 
@@ -182,11 +190,12 @@ impl TableEntity {
     }
 
     /// Grows by `delta` elements set to `init` and returns the old size; `None` (and no change)
-    /// if the new size would exceed the maximum (or 2^32 - 1), or allocation fails.
-    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+    /// if the new size would exceed the type's maximum (or 2^32 - 1) or `limit` elements (the
+    /// engine's `Config::max_table_elements`), or allocation fails.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
         let old = self.size();
         let new = old.checked_add(delta)?;
-        if self.ty.limits.max.is_some_and(|m| new > m) {
+        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(limit) {
             return None;
         }
         self.elems.try_reserve_exact(delta as usize).ok()?;

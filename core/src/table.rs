@@ -38,9 +38,11 @@ impl Table {
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_context_mut().store;
         let init = checked_raw(init, ValType::from(ty.element), store.inner.id)?;
-        let entity = TableEntity::new(ty, init).ok_or_else(|| {
+        let limit = store.inner.engine.config().max_table_elements;
+        let entity = TableEntity::new(ty, init, limit).ok_or_else(|| {
             Error::Usage(format!(
-                "cannot create table with limits {:?}: invalid or out of memory",
+                "cannot create table with limits {:?}: invalid, over the limit of {limit} \
+                 elements, or out of memory",
                 ty.limits
             ))
         })?;
@@ -101,18 +103,28 @@ impl Table {
 
     /// Grows the table by `delta` elements set to `init` and returns the previous size.
     ///
-    /// Errors (leaving the table unchanged) if the new size would exceed the table's maximum,
-    /// the allocation fails, `init` has the wrong type or store, or `store` is not the table's
-    /// store.
+    /// Errors (leaving the table unchanged): [`Error::Usage`] if the new size would exceed the
+    /// table type's maximum, `init` has the wrong type or store, or `store` is not the table's
+    /// store; [`Error::Limit`] if it would exceed
+    /// [`Config::max_table_elements`](crate::Config::max_table_elements) or the allocation
+    /// fails.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let store = store.as_context_mut().store;
         let id = store.inner.id;
+        let limit = store.inner.engine.config().max_table_elements;
         let t = self.entity_mut(store)?;
         let raw = checked_raw(init, ValType::from(t.ty.element), id)?;
-        t.grow(delta, raw).ok_or_else(|| {
-            Error::Usage(format!(
-                "failed to grow table of {} elements by {delta}",
-                t.size()
+        let old = t.size();
+        let type_max = t.ty.limits.max.unwrap_or(u32::MAX);
+        if old.checked_add(delta).is_none_or(|new| new > type_max) {
+            return Err(Error::Usage(format!(
+                "cannot grow table of {old} elements by {delta}: maximum is {type_max}"
+            )));
+        }
+        t.grow(delta, raw, limit).ok_or_else(|| {
+            Error::Limit(format!(
+                "cannot grow table of {old} elements by {delta}: over the limit of {limit} \
+                 elements or out of memory"
             ))
         })
     }

@@ -10,10 +10,11 @@
 
 mod panic;
 mod report;
+pub mod rng;
 mod runner;
 pub mod spectest;
 mod values;
 
 pub use panic::{catch_panic, install_quiet_panic_hook};
 pub use report::{Failure, FileReport, Skip, Summary};
-pub use runner::{run_wast, run_wast_with_engine};
+pub use runner::{run_and_print, run_wast, run_wast_with_engine};

@@ -1,21 +1,28 @@
 //! Turning panics (Ember bugs) into reportable failures.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 thread_local! {
     /// Location and message of the last panic on this thread, recorded by the quiet hook.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Whether this thread is inside [`catch_panic`].
+    static CATCHING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Replaces the panic hook with one that records the panic's location and message for
-/// [`catch_panic`] instead of printing it, so a panicking directive does not flood the output.
-/// Idempotent.
+/// Wraps the panic hook: a panic inside [`catch_panic`] is recorded (location and message) for
+/// its caller instead of printed, so a panicking directive does not flood the output; other
+/// panics go to the previous hook as usual. Idempotent.
 pub fn install_quiet_panic_hook() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        panic::set_hook(Box::new(|info| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(Cell::get) {
+                previous(info);
+                return;
+            }
             let location = info
                 .location()
                 .map(|l| format!(" at {}:{}:{}", l.file(), l.line(), l.column()))
@@ -30,7 +37,10 @@ pub fn install_quiet_panic_hook() {
 /// is installed) if it panicked.
 pub fn catch_panic<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     LAST_PANIC.with(|p| *p.borrow_mut() = None);
-    panic::catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+    let outer = CATCHING.with(|c| c.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    CATCHING.with(|c| c.set(outer));
+    result.map_err(|payload| {
         LAST_PANIC
             .with(|p| p.borrow_mut().take())
             .unwrap_or_else(|| payload_message(&*payload))

@@ -1,7 +1,7 @@
 //! Executes the directives of a `.wast` script against Ember.
 
 use crate::panic::catch_panic;
-use crate::report::FileReport;
+use crate::report::{FileReport, Summary};
 use crate::spectest;
 use crate::values::{HostRefs, arg_to_val, match_results, show_vals};
 use ember::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
@@ -11,6 +11,28 @@ use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+
+/// Runs one script with [`run_wast_with_engine`] (a panic escaping the runner becomes a failure
+/// of the file), prints its line and up to `max_details` failures, and adds it to `summary`.
+pub fn run_and_print(
+    engine: &Engine,
+    name: &str,
+    source: &str,
+    max_details: usize,
+    summary: &mut Summary,
+) {
+    let report =
+        catch_panic(|| run_wast_with_engine(engine, name, source)).unwrap_or_else(|panic| {
+            let mut r = FileReport::new(name);
+            r.fail(0, 0, "script", format!("PANIC: {panic}"));
+            r
+        });
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = report.write_details(&mut text, max_details);
+    print!("{text}");
+    summary.add(&report);
+}
 
 /// Runs the script `source` (named `name` in the report) on a fresh engine.
 pub fn run_wast(name: &str, source: &str) -> FileReport {

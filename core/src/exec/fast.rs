@@ -292,7 +292,7 @@ impl Visit for Hot<'_, '_> {
         if self.mem.is_empty() {
             return Err(Stop::Slow);
         }
-        let pages = self.mem.len() / super::memory::PAGE;
+        let pages = self.mem.len() / crate::store::PAGE_SIZE;
         self.set_u32(i.dst, pages as u32);
         self.pc += MemorySize::SIZE;
         Ok(())

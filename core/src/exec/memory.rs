@@ -5,11 +5,6 @@ use crate::error::TrapCode;
 use crate::store::MemoryEntity;
 use ember_bytecode::Slot;
 
-/// Bytes per wasm page.
-pub(super) const PAGE: usize = 65536;
-/// Pages addressable with 32-bit addresses.
-const MAX_PAGES: u64 = 65536;
-
 /// `start .. start + len` as a `usize` range if it lies within `size` bytes.
 #[inline(always)]
 fn range(start: u64, len: u64, size: usize) -> Option<core::ops::Range<usize>> {
@@ -71,32 +66,8 @@ impl<T> Executor<'_, T> {
 
     /// `memory.grow`: the old size in pages, or `u32::MAX` (-1) if the memory cannot grow.
     pub(super) fn memory_grow_by(&mut self, delta: u32) -> Result<u32, Stop> {
-        let mem = self.memory_mut()?;
-        let old = (mem.data.len() / PAGE) as u64;
-        let new = old + u64::from(delta);
-        let max = mem
-            .ty
-            .limits
-            .max
-            .map_or(MAX_PAGES, |m| u64::from(m).min(MAX_PAGES));
-        if new > max {
-            return Ok(u32::MAX);
-        }
-        if delta == 0 {
-            return Ok(old as u32);
-        }
-        let Some(new_len) = usize::try_from(new).ok().and_then(|n| n.checked_mul(PAGE)) else {
-            return Ok(u32::MAX);
-        };
-        if mem
-            .data
-            .try_reserve_exact(new_len - mem.data.len())
-            .is_err()
-        {
-            return Ok(u32::MAX);
-        }
-        mem.data.resize(new_len, 0);
-        Ok(old as u32)
+        let limit = self.store.inner.engine.config().max_memory_pages;
+        Ok(self.memory_mut()?.grow(delta, limit).unwrap_or(u32::MAX))
     }
 
     /// `memory.fill`.

@@ -62,21 +62,11 @@ impl<T> Executor<'_, T> {
 
     /// `table.grow`: the old size, or `u32::MAX` (-1) if the table cannot grow.
     pub(super) fn table_grow_by(&mut self, table: u32, init: u64, delta: u32) -> Result<u32, Stop> {
-        let t = self.table_mut(table)?;
-        let old = t.elems.len() as u64;
-        let new = old + u64::from(delta);
-        let max = t.ty.limits.max.map_or(u64::from(u32::MAX), u64::from);
-        if new > max {
-            return Ok(u32::MAX);
-        }
-        let Ok(new_len) = usize::try_from(new) else {
-            return Ok(u32::MAX);
-        };
-        if t.elems.try_reserve_exact(new_len - t.elems.len()).is_err() {
-            return Ok(u32::MAX);
-        }
-        t.elems.resize(new_len, init);
-        Ok(old as u32)
+        let limit = self.store.inner.engine.config().max_table_elements;
+        Ok(self
+            .table_mut(table)?
+            .grow(delta, init, limit)
+            .unwrap_or(u32::MAX))
     }
 
     /// `table.fill`.

@@ -549,7 +549,7 @@ impl<T> Visit for Executor<'_, T> {
         Ok(())
     }
     fn memory_size(&mut self, i: MemorySize) -> Flow {
-        let pages = self.memory()?.data.len() / super::memory::PAGE;
+        let pages = self.memory()?.data.len() / crate::store::PAGE_SIZE;
         self.set_u32(i.dst, pages as u32);
         self.pc += MemorySize::SIZE;
         Ok(())

@@ -72,9 +72,10 @@ pub(super) fn instantiate<T>(
         .ok_or_else(|| malformed("table count"))?;
     for (k, &ty) in defined_tables.iter().enumerate() {
         items.tables.push(index_after(store.inner.tables.len(), k)?);
-        new_tables.push(TableEntity::new(ty, 0).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot allocate a table of {} elements",
+        let limit = store.inner.engine.config().max_table_elements;
+        new_tables.push(TableEntity::new(ty, 0, limit).ok_or_else(|| {
+            Error::Limit(format!(
+                "cannot allocate a table of {} elements (limit {limit})",
                 ty.limits.min
             ))
         })?);
@@ -88,9 +89,10 @@ pub(super) fn instantiate<T>(
         items
             .memories
             .push(index_after(store.inner.memories.len(), k)?);
-        new_memories.push(MemoryEntity::new(ty).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot allocate a memory of {} pages",
+        let limit = store.inner.engine.config().max_memory_pages;
+        new_memories.push(MemoryEntity::new(ty, limit).ok_or_else(|| {
+            Error::Limit(format!(
+                "cannot allocate a memory of {} pages (limit {limit})",
                 ty.limits.min
             ))
         })?);

@@ -1,0 +1,81 @@
+//! Deterministic differential testing: fixed seeds -> wasm-smith modules, run in Ember and in
+//! wasmi, everything observable compared (see `tests/differential/mod.rs`, which the
+//! `differential` fuzz target shares).
+
+#[path = "../differential/mod.rs"]
+mod differential;
+
+use arbitrary::Unstructured;
+
+/// Number of seeds checked by `fixed_seeds`.
+const SEEDS: u64 = 300;
+
+/// SplitMix64: a tiny deterministic PRNG to turn a seed into fuzz bytes.
+fn bytes_for_seed(seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut next = || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let len = 512 + (next() % 4096) as usize;
+    (0..len).map(|_| next() as u8).collect()
+}
+
+/// Runs one seed; `Ok(None)` if the bytes did not make a module.
+fn run_seed(seed: u64) -> Result<Option<differential::Stats>, String> {
+    let data = bytes_for_seed(seed);
+    let mut u = Unstructured::new(&data);
+    let Ok(wasm) = differential::generate(&mut u) else {
+        return Ok(None);
+    };
+    differential::check(&wasm, &mut u).map(Some)
+}
+
+#[test]
+fn fixed_seeds() {
+    let mut failures = Vec::new();
+    let (mut modules, mut instantiated, mut calls, mut traps) = (0, 0, 0, 0);
+    for seed in 0..SEEDS {
+        match run_seed(seed) {
+            Ok(Some(s)) => {
+                modules += 1;
+                instantiated += usize::from(s.instantiated);
+                calls += s.calls;
+                traps += s.traps;
+            }
+            Ok(None) => {}
+            Err(e) => failures.push(format!("seed {seed}: {e}")),
+        }
+    }
+    println!(
+        "{modules} modules, {instantiated} instantiated, {calls} calls ({traps} trapped in both)"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // The generator must actually produce runnable programs.
+    assert!(
+        modules as u64 > SEEDS * 9 / 10,
+        "only {modules} modules generated"
+    );
+    assert!(calls > 500, "only {calls} calls");
+}
+
+/// Reproduces one seed and writes its module to `/tmp/seed<N>.wasm`:
+/// `SEED=N cargo test -p ember-tests --test differential -- --ignored dump_seed --nocapture`.
+#[test]
+#[ignore]
+fn dump_seed() {
+    let seed: u64 = std::env::var("SEED").map_or(0, |s| s.parse().expect("SEED is a number"));
+    let data = bytes_for_seed(seed);
+    let mut u = Unstructured::new(&data);
+    let wasm = differential::generate(&mut u).expect("seed makes a module");
+    let path = std::env::temp_dir().join(format!("seed{seed}.wasm"));
+    std::fs::write(&path, &wasm).expect("write module");
+    println!(
+        "{}: {:?}",
+        path.display(),
+        differential::check(&wasm, &mut u)
+    );
+}
