@@ -51,7 +51,7 @@ pub const WORKLOADS: [Workload; 12] = [
     w(KERNELS, "fib", 30, 15),
     w(KERNELS, "sieve", 40, 1),
     w(KERNELS, "matmul", 10, 1),
-    w(KERNELS, "nbody", 20000, 100),
+    w(KERNELS, "nbody", 60000, 100),
     w(KERNELS, "sha256", 120, 1),
     w(KERNELS, "sort", 15, 1),
     w(KERNELS, "coremark", 400, 2),

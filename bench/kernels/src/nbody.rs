@@ -1,6 +1,15 @@
 //! The classic 5-body simulation (Jovian planets), in f64.
 
-use libm::sqrt;
+/// Square root by Newton iterations on the inverse square root (float arithmetic only: stable
+/// `no_std` Rust has no `f64.sqrt` intrinsic, and libm's software sqrt would make this an
+/// integer benchmark).
+fn sqrt(x: f64) -> f64 {
+    let mut y = f64::from_bits(0x5fe6_eb50_c7b5_37a9 - (x.to_bits() >> 1));
+    for _ in 0..4 {
+        y *= 1.5 - 0.5 * x * y * y;
+    }
+    x * y
+}
 
 const PI: f64 = core::f64::consts::PI;
 const SOLAR_MASS: f64 = 4.0 * PI * PI;
