@@ -121,7 +121,11 @@ impl<'a> R<'a> {
     }
     fn limits(&mut self) -> Res<Limits> {
         let min = self.u32()?;
-        let max = if self.bool()? { Some(self.u32()?) } else { None };
+        let max = if self.bool()? {
+            Some(self.u32()?)
+        } else {
+            None
+        };
         Ok(Limits { min, max })
     }
     fn table_type(&mut self) -> Res<TableType> {

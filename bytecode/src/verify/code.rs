@@ -30,24 +30,54 @@ enum Role {
     Index,
     /// A data or element segment index (checked per instruction).
     Segment,
+    /// The first argument slot of a call (may equal the frame size when the callee takes and
+    /// returns nothing; checked per instruction).
+    Base,
     /// Any other name: a slot if it is a `Slot`, otherwise unknown to the verifier (refused,
     /// so that a new kind of operand cannot slip through unchecked).
     Other,
 }
 
 macro_rules! role {
-    (count) => { Role::Count };
-    (offset) => { Role::Offset };
-    (imm) => { Role::Imm };
-    (value) => { Role::Value };
-    (func) => { Role::Func };
-    (ty) => { Role::Type };
-    (table) => { Role::Table };
-    (dst_table) => { Role::Table };
-    (src_table) => { Role::Table };
-    (index) => { Role::Index };
-    (segment) => { Role::Segment };
-    ($other:ident) => { Role::Other };
+    (count) => {
+        Role::Count
+    };
+    (offset) => {
+        Role::Offset
+    };
+    (imm) => {
+        Role::Imm
+    };
+    (value) => {
+        Role::Value
+    };
+    (func) => {
+        Role::Func
+    };
+    (ty) => {
+        Role::Type
+    };
+    (table) => {
+        Role::Table
+    };
+    (dst_table) => {
+        Role::Table
+    };
+    (src_table) => {
+        Role::Table
+    };
+    (index) => {
+        Role::Index
+    };
+    (segment) => {
+        Role::Segment
+    };
+    (base) => {
+        Role::Base
+    };
+    ($other:ident) => {
+        Role::Other
+    };
 }
 
 /// An operand type the verifier knows how to check.
@@ -58,7 +88,7 @@ trait Check: Copy {
 impl Check for u16 {
     fn check(self, role: Role, _: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
         match role {
-            Role::Count => Ok(()),
+            Role::Count | Role::Base => Ok(()),
             _ => cx.slot(self),
         }
     }
@@ -73,7 +103,9 @@ impl Check for u32 {
             Role::Table => ((self as usize) < m.tables.len(), "table"),
             Role::Index => ((self as usize) < m.globals.len(), "global"),
             Role::Segment | Role::Offset | Role::Value | Role::Count => (true, ""),
-            Role::Imm | Role::Other => return Err(format!("unknown operand `{name}`")),
+            Role::Imm | Role::Base | Role::Other => {
+                return Err(format!("unknown operand `{name}`"));
+            }
         };
         if ok {
             Ok(())

@@ -62,7 +62,9 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
             m.num_imported_globals,
         )
     {
-        return Err(module_error("imported item counts do not match the imports"));
+        return Err(module_error(
+            "imported item counts do not match the imports",
+        ));
     }
 
     // Index spaces.
@@ -74,7 +76,9 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     }
     for (f, &t) in m.funcs.iter().enumerate() {
         if t as usize >= m.types.len() {
-            return Err(module_error(format!("function {f} has type {t} out of range")));
+            return Err(module_error(format!(
+                "function {f} has type {t} out of range"
+            )));
         }
     }
     if m.funcs.len() - nf as usize != m.bodies.len() {
