@@ -126,9 +126,7 @@ impl Val {
             ValType::I64 => Val::I64(raw as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw),
-            ValType::FuncRef => {
-                Val::FuncRef(valid(nfuncs).map(|i| Func::from_parts(id, i as u32)))
-            }
+            ValType::FuncRef => Val::FuncRef(valid(nfuncs).map(|i| Func::from_parts(id, i as u32))),
             ValType::ExternRef => Val::ExternRef(valid(nrefs).map(|i| ExternRef {
                 store: id,
                 index: i as u32,
