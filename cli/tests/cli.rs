@@ -217,7 +217,11 @@ fn compile_then_run_and_inspect_precompiled() {
     let o = ember(&["run", out_s, "--invoke", "fib", "10"]);
     assert_eq!(stdout(&o), "55\n", "stderr: {}", stderr(&o));
     let o = ember(&["inspect", out_s]);
-    assert!(stdout(&o).contains("func[0] (export fib)"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("func[0] (export fib)"),
+        "{}",
+        stdout(&o)
+    );
     // A truncated blob is an error, not a crash.
     let bad = scratch("fib-truncated.ember", &blob[..blob.len() - 3]);
     let o = ember(&["run", bad.to_str().expect("utf-8"), "--invoke", "fib", "10"]);
@@ -225,5 +229,9 @@ fn compile_then_run_and_inspect_precompiled() {
     assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
     // Usage errors.
     let o = ember(&["compile", "examples/fib.wat"]);
-    assert!(stderr(&o).contains("usage: ember compile"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("usage: ember compile"),
+        "{}",
+        stderr(&o)
+    );
 }

@@ -324,7 +324,7 @@ fn specific(
     cx: &FuncCx<'_>,
 ) -> Result<(), String> {
     let m = cx.m;
-    if uses_memory(instr) && m.memories.is_empty() {
+    if m.memories.is_empty() && uses_memory(instr) {
         return Err(String::from("the module has no memory"));
     }
     let results = usize::from(body.num_results);
