@@ -362,15 +362,11 @@ fn specific(
                 .ok_or_else(|| format!("type {} out of range", i.ty))?;
             cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
         }
-        Instr::GlobalSet(i) => {
-            if !m.globals.get(i.index as usize).is_some_and(|g| g.mutable) {
-                return Err(format!("global {} is not mutable", i.index));
-            }
+        Instr::GlobalSet(i) if !m.globals.get(i.index as usize).is_some_and(|g| g.mutable) => {
+            return Err(format!("global {} is not mutable", i.index));
         }
-        Instr::RefFunc(i) => {
-            if !declared.get(i.func as usize).copied().unwrap_or(false) {
-                return Err(format!("function {} is not declared", i.func));
-            }
+        Instr::RefFunc(i) if !declared.get(i.func as usize).copied().unwrap_or(false) => {
+            return Err(format!("function {} is not declared", i.func));
         }
         Instr::MemoryInit(i) => data(i.segment)?,
         Instr::DataDrop(i) => data(i.segment)?,
@@ -378,12 +374,14 @@ fn specific(
             elem(i.segment)?;
         }
         Instr::TableInit(i) => {
-            if elem(i.segment)?.ty != table(i.table)?.element {
+            let same = elem(i.segment)?.ty == table(i.table)?.element;
+            if !same {
                 return Err(String::from("element segment and table types differ"));
             }
         }
         Instr::TableCopy(i) => {
-            if table(i.dst_table)?.element != table(i.src_table)?.element {
+            let same = table(i.dst_table)?.element == table(i.src_table)?.element;
+            if !same {
                 return Err(String::from("table element types differ"));
             }
         }

@@ -12,8 +12,11 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
+/// Appends one encoded instruction.
+type Emit<'a> = &'a dyn Fn(&mut Vec<u8>);
+
 /// Encodes instructions back to back.
-fn code(instrs: &[&dyn Fn(&mut Vec<u8>)]) -> Vec<u8> {
+fn code(instrs: &[Emit<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
     for i in instrs {
         i(&mut out);
