@@ -4,7 +4,7 @@
 use super::VerifyError;
 use crate::module::{CompiledModule, FuncBody};
 use crate::types::RefType;
-use crate::{BrOffset, Instr, Slot, Tail};
+use crate::{BrOffset, Instr, Slot, Tail, Visit};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -151,39 +151,71 @@ impl CheckTail for BrOffset {
     }
 }
 
-fn check_tail<T: CheckTail + crate::Operand>(
-    tail: Option<Tail<'_, T>>,
-    cx: &mut FuncCx<'_>,
-) -> Result<(), String> {
-    let tail = tail.ok_or_else(|| String::from("truncated tail"))?;
-    for x in tail.iter() {
-        x.check_tail(cx)?;
-    }
-    Ok(())
-}
-
 macro_rules! generic_checks {
     (
         primary { $( $(#[$pmeta:meta])* $PName:ident $psnake:ident $pmn:literal { $($pf:ident : $pt:ty),* } $([$ptail:ty; $pcount:ident])? ; )* }
         ext { $( $(#[$emeta:meta])* $EName:ident $esnake:ident $emn:literal { $($ef:ident : $et:ty),* } $([$etail:ty; $ecount:ident])? ; )* }
     ) => {
-        /// Checks every operand of `instr` by its name and type (generated from the table).
-        fn operands(instr: &Instr, code: &[u8], pc: usize, cx: &mut FuncCx<'_>) -> Result<(), String> {
-            match instr {
-                $(#[allow(unused_variables)] Instr::$PName(i) => {
-                    $( Check::check(i.$pf, role!($pf), stringify!($pf), cx)?; )*
-                    $( check_tail::<$ptail>(i.tail(code, pc), cx)?; )?
-                })*
-                $(#[allow(unused_variables)] Instr::$EName(i) => {
-                    $( Check::check(i.$ef, role!($ef), stringify!($ef), cx)?; )*
-                    $( check_tail::<$etail>(i.tail(code, pc), cx)?; )?
-                })*
-            }
-            Ok(())
+        /// One verification step per instruction, driven by [`crate::dispatch`] (no `Instr`
+        /// value is built on the hot path): checks the operands and the instruction-specific
+        /// rules; returns the instruction's length and whether it is an unconditional transfer.
+        impl Visit for Step<'_, '_> {
+            type Output = Result<(usize, bool), String>;
+            $(
+                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                #[allow(unused_variables, clippy::redundant_closure_call)]
+                fn $psnake(&mut self, i: crate::$PName $(, tail: Tail<'_, $ptail>)?) -> Self::Output {
+                    let instr = Instr::$PName(i);
+                    let r = (|| {
+                        $( Check::check(i.$pf, role!($pf), stringify!($pf), self.cx)?; )*
+                        $( for x in Tail::<$ptail>::iter(&tail) { x.check_tail(self.cx)?; } )?
+                        specific(&instr, self.body, self.declared, self.cx)
+                    })();
+                    r.map_err(|e| format!("{}: {e}", $pmn))?;
+                    Ok((i.len(), is_terminal(&instr)))
+                }
+            )*
+            $(
+                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                #[allow(unused_variables, clippy::redundant_closure_call)]
+                fn $esnake(&mut self, i: crate::$EName $(, tail: Tail<'_, $etail>)?) -> Self::Output {
+                    let instr = Instr::$EName(i);
+                    let r = (|| {
+                        $( Check::check(i.$ef, role!($ef), stringify!($ef), self.cx)?; )*
+                        $( for x in Tail::<$etail>::iter(&tail) { x.check_tail(self.cx)?; } )?
+                        specific(&instr, self.body, self.declared, self.cx)
+                    })();
+                    r.map_err(|e| format!("{}: {e}", $emn))?;
+                    Ok((i.len(), is_terminal(&instr)))
+                }
+            )*
         }
     };
 }
 crate::for_each_op!(generic_checks);
+
+/// The state of one verification step.
+struct Step<'a, 'b> {
+    cx: &'b mut FuncCx<'a>,
+    body: &'b FuncBody,
+    declared: &'b [bool],
+}
+
+/// Whether an instruction never falls through to the next one.
+#[inline(always)]
+fn is_terminal(instr: &Instr) -> bool {
+    matches!(
+        instr,
+        Instr::Br(_)
+            | Instr::BrTable(_)
+            | Instr::Return(_)
+            | Instr::ReturnSlot(_)
+            | Instr::ReturnImm32(_)
+            | Instr::ReturnImm64(_)
+            | Instr::ReturnMany(_)
+            | Instr::Unreachable(_)
+    )
+}
 
 /// What the checks of one instruction need.
 struct FuncCx<'a> {
@@ -263,8 +295,6 @@ impl<'m> CodeVerifier<'m> {
         let mut pc = 0usize;
         let mut last_terminal = false;
         while pc < code.len() {
-            let (instr, len) =
-                Instr::decode(code, pc).map_err(|e| err(pc, format!("{e} (function-relative)")))?;
             self.starts[pc / 64] |= 1 << (pc % 64);
             let mut cx = FuncCx {
                 m,
@@ -272,20 +302,15 @@ impl<'m> CodeVerifier<'m> {
                 pc,
                 targets: &mut self.targets,
             };
-            operands(&instr, code, pc, &mut cx)
-                .and_then(|()| specific(&instr, body, self.declared, &cx))
-                .map_err(|e| err(pc, format!("{}: {e}", instr.mnemonic())))?;
-            last_terminal = matches!(
-                instr,
-                Instr::Br(_)
-                    | Instr::BrTable(_)
-                    | Instr::Return(_)
-                    | Instr::ReturnSlot(_)
-                    | Instr::ReturnImm32(_)
-                    | Instr::ReturnImm64(_)
-                    | Instr::ReturnMany(_)
-                    | Instr::Unreachable(_)
-            );
+            let mut step = Step {
+                cx: &mut cx,
+                body,
+                declared: self.declared,
+            };
+            let (len, terminal) = crate::dispatch(&mut step, code, pc)
+                .map_err(|e| err(pc, format!("{e} (function-relative)")))?
+                .map_err(|e| err(pc, e))?;
+            last_terminal = terminal;
             pc += len;
         }
         if !last_terminal {
