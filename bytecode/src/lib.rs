@@ -12,9 +12,11 @@
 extern crate alloc;
 
 mod encoding;
+pub mod format;
 mod isa;
 pub mod module;
 pub mod types;
+pub mod verify;
 
 pub use encoding::{DecodeError, Operand};
 pub use isa::*;

@@ -2,10 +2,27 @@
 
 use ember::{Engine, Module};
 
-/// Reads `path` (binary or text) and compiles it with a default engine.
+/// Reads `path` (binary, text, or a precompiled module written by `ember compile`, detected by
+/// its magic number) and compiles or loads it with a default engine.
 pub fn compile_file(path: &str) -> Result<(Engine, Module), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
     let engine = Engine::default();
-    let module = Module::new(&engine, &bytes).map_err(|e| format!("{path}: {e}"))?;
+    let module = if Module::is_precompiled(&bytes) {
+        Module::deserialize(&engine, &bytes)
+    } else {
+        Module::new(&engine, &bytes)
+    }
+    .map_err(|e| format!("{path}: {e}"))?;
     Ok((engine, module))
+}
+
+/// `ember compile IN -o OUT`: translates IN (binary or text) and writes the precompiled module.
+pub fn compile_command(args: &[String]) -> Result<(), String> {
+    let (input, output) = match args {
+        [i, o, out] if o == "-o" => (i, out),
+        [o, out, i] if o == "-o" => (i, out),
+        _ => return Err("usage: ember compile IN.wasm|IN.wat -o OUT.ember".to_string()),
+    };
+    let (_engine, module) = compile_file(input)?;
+    std::fs::write(output, module.serialize()).map_err(|e| format!("cannot write {output}: {e}"))
 }

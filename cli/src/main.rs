@@ -5,8 +5,10 @@
 //! ember wast FILE.wast...
 //! ember validate FILE
 //! ember inspect FILE
+//! ember compile IN -o OUT.ember
 //! ```
-//! `FILE` is a binary module (`.wasm`) or WebAssembly text (`.wat`). Errors are printed as one
+//! `FILE` is a binary module (`.wasm`), WebAssembly text (`.wat`) or a precompiled module
+//! written by `ember compile` (detected by its magic number; verified when loaded). Errors are printed as one
 //! line, `error: ...`, on stderr, and the exit status is non-zero.
 
 mod inspect;
@@ -21,7 +23,9 @@ const USAGE: &str = "usage:
   ember run FILE [--invoke NAME [ARGS...]]   instantiate FILE and call NAME (default: start / _start)
   ember wast FILE.wast...                    run spec-test scripts
   ember validate FILE                        check FILE is a valid module
-  ember inspect FILE                         show the translated bytecode of every function";
+  ember inspect FILE                         show the translated bytecode of every function
+  ember compile IN -o OUT.ember              translate IN and write a precompiled module
+FILE may also be a precompiled module (from `ember compile`).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,6 +45,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
     };
     match command.as_str() {
         "run" => run::command(rest).map(|()| ExitCode::SUCCESS),
+        "compile" => load::compile_command(rest).map(|()| ExitCode::SUCCESS),
         "wast" => wast_cmd::command(rest),
         "validate" => {
             let [file] = rest else {

@@ -205,3 +205,33 @@ fn wast_prints_file_lines_and_summary() {
     assert!(out.contains("2:14: assert_return"), "{out}");
     assert!(out.ends_with("spec: 1 passed, 1 failed\n"), "{out}");
 }
+
+#[test]
+fn compile_then_run_and_inspect_precompiled() {
+    let out = scratch("fib.ember", b"");
+    let out_s = out.to_str().expect("utf-8 path");
+    let o = ember(&["compile", "examples/fib.wat", "-o", out_s]);
+    assert!(o.status.success(), "stderr: {}", stderr(&o));
+    let blob = std::fs::read(&out).expect("written");
+    assert!(blob.starts_with(b"\0ember\r\n"));
+    let o = ember(&["run", out_s, "--invoke", "fib", "10"]);
+    assert_eq!(stdout(&o), "55\n", "stderr: {}", stderr(&o));
+    let o = ember(&["inspect", out_s]);
+    assert!(
+        stdout(&o).contains("func[0] (export fib)"),
+        "{}",
+        stdout(&o)
+    );
+    // A truncated blob is an error, not a crash.
+    let bad = scratch("fib-truncated.ember", &blob[..blob.len() - 3]);
+    let o = ember(&["run", bad.to_str().expect("utf-8"), "--invoke", "fib", "10"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+    // Usage errors.
+    let o = ember(&["compile", "examples/fib.wat"]);
+    assert!(
+        stderr(&o).contains("usage: ember compile"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -51,7 +51,7 @@ impl Global {
         let store = store.as_context().store;
         store.inner.assert_owns(self.store, WHAT);
         let g = &store.inner.globals[self.index as usize];
-        Val::from_raw(g.value, g.ty.content, self.store)
+        Val::from_raw(g.value, g.ty.content, &store.inner)
     }
 
     /// Sets the global's value.

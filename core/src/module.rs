@@ -4,6 +4,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::externals::ExternType;
 use alloc::rc::Rc;
+use alloc::vec::Vec;
 use ember_bytecode::module::{CompiledModule, ExternKind, ImportType as RawImportType};
 
 /// A validated module translated to bytecode (cheap to clone).
@@ -87,6 +88,52 @@ impl Module {
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let compiled = engine.translate(wasm)?;
         Ok(Module::from_compiled(engine, compiled))
+    }
+
+    /// Encodes the translated module as a precompiled blob (layout in `docs/format.md`), to be
+    /// loaded later with [`Module::deserialize`] without translating again.
+    ///
+    /// ```
+    /// let engine = ember::Engine::default();
+    /// let module = ember::Module::new(&engine, "(module (func (export \"f\") (result i32) i32.const 7))")?;
+    /// let blob = module.serialize();
+    /// let again = ember::Module::deserialize(&engine, &blob)?;
+    /// assert_eq!(again.compiled(), module.compiled());
+    /// # Ok::<(), ember::Error>(())
+    /// ```
+    pub fn serialize(&self) -> Vec<u8> {
+        ember_bytecode::format::serialize(&self.inner.compiled)
+    }
+
+    /// Loads a blob written by [`Module::serialize`]. Safe on untrusted bytes: the blob is
+    /// decoded with every read bounds-checked and then verified (every instruction decodes,
+    /// slots lie in their frame, branches land on instructions of the same function, indices are
+    /// in range and of the right kind; see `ember_bytecode::verify`), so it either gives an
+    /// error or a module that runs without panicking. A blob from another format version,
+    /// feature set or instruction set (another Ember version) is refused with a message saying
+    /// to recompile it. Errors are [`Error::Compile`](crate::Error::Compile) with the byte offset
+    /// in the blob (format errors) or the function and code offset (verification errors).
+    pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        use ember_bytecode::format::LoadError;
+        let compiled = ember_bytecode::format::deserialize(bytes).map_err(|e| match e {
+            LoadError::Format(e) => crate::error::CompileError {
+                message: e.message,
+                offset: e.offset,
+                func_index: None,
+            },
+            LoadError::Verify(e) => crate::error::CompileError {
+                message: alloc::format!("precompiled module rejected: {}", e.message),
+                offset: e.offset,
+                func_index: e.func,
+            },
+        })?;
+        Ok(Module::from_compiled(engine, compiled))
+    }
+
+    /// Whether `bytes` starts with the magic number of a precompiled module (as written by
+    /// [`Module::serialize`]); only the first 8 bytes are looked at.
+    pub fn is_precompiled(bytes: &[u8]) -> bool {
+        ember_bytecode::format::is_precompiled(bytes)
     }
 
     /// Wraps an already translated module.

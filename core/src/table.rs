@@ -79,7 +79,11 @@ impl Table {
         }
         let t = store.inner.tables.get(self.index as usize)?;
         let raw = *t.elems.get(index as usize)?;
-        Some(Val::from_raw(raw, ValType::from(t.ty.element), self.store))
+        Some(Val::from_raw(
+            raw,
+            ValType::from(t.ty.element),
+            &store.inner,
+        ))
     }
 
     /// Sets the element at `index`.

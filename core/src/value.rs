@@ -9,7 +9,7 @@ pub use ember_bytecode::types::{FuncType, RefType, ValType};
 
 use crate::context::{AsContextMut, StoreContext};
 use crate::func::Func;
-use crate::store::StoreId;
+use crate::store::{StoreId, StoreInner};
 use alloc::boxed::Box;
 use core::any::Any;
 
@@ -113,18 +113,22 @@ impl Val {
     }
 
     /// Decodes a raw slot value of type `ty` from store `store`.
-    pub(crate) fn from_raw(raw: u64, ty: ValType, store: StoreId) -> Val {
+    ///
+    /// A reference that names no function (or extern-ref) of the store reads as null. Translated
+    /// code never makes one, but a forged precompiled module can (slots are untyped: it may
+    /// return an integer as a `funcref`); this keeps every [`Func`] handle valid, so such code
+    /// cannot make a later API call panic.
+    pub(crate) fn from_raw(raw: u64, ty: ValType, store: &StoreInner) -> Val {
+        let (id, nfuncs, nrefs) = (store.id, store.funcs.len(), store.externrefs.len());
+        let valid = |n: usize| raw.checked_sub(1).filter(|&i| i < n as u64);
         match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
             ValType::I64 => Val::I64(raw as i64),
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw),
-            ValType::FuncRef => Val::FuncRef(
-                raw.checked_sub(1)
-                    .map(|i| Func::from_parts(store, i as u32)),
-            ),
-            ValType::ExternRef => Val::ExternRef(raw.checked_sub(1).map(|i| ExternRef {
-                store,
+            ValType::FuncRef => Val::FuncRef(valid(nfuncs).map(|i| Func::from_parts(id, i as u32))),
+            ValType::ExternRef => Val::ExternRef(valid(nrefs).map(|i| ExternRef {
+                store: id,
                 index: i as u32,
             })),
         }

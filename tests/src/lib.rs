@@ -17,4 +17,4 @@ mod values;
 
 pub use panic::{catch_panic, install_quiet_panic_hook};
 pub use report::{Failure, FileReport, Skip, Summary};
-pub use runner::{run_and_print, run_wast, run_wast_with_engine};
+pub use runner::{run_and_print, run_wast, run_wast_with_engine, set_round_trip};

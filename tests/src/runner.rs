@@ -6,11 +6,22 @@ use crate::spectest;
 use crate::values::{HostRefs, arg_to_val, match_results, show_vals};
 use ember::{Engine, Error, Instance, Linker, Module, Store, TrapCode, Val};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use wast::core::WastRetCore;
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::Id;
 use wast::{QuoteWat, Wast, WastDirective, WastExecute, WastInvoke, WastRet, Wat};
+
+/// Whether modules are compiled through a precompiled blob (see [`set_round_trip`]).
+static ROUND_TRIP: AtomicBool = AtomicBool::new(false);
+
+/// Makes every module the runner compiles (in this process) go through
+/// `Module::serialize` and `Module::deserialize` before it is instantiated, so scripts test the
+/// precompiled format and the verifier as well as the translator.
+pub fn set_round_trip(on: bool) {
+    ROUND_TRIP.store(on, Ordering::Relaxed);
+}
 
 /// Runs one script with [`run_wast_with_engine`] (a panic escaping the runner becomes a failure
 /// of the file), prints its line and up to `max_details` failures, and adds it to `summary`.
@@ -235,7 +246,13 @@ impl Runner {
         let bytes = module
             .encode()
             .map_err(|e| format!("cannot encode module: {}", e.message()))?;
-        Module::new(&self.engine, &bytes).map_err(|e| format!("compile error: {e}"))
+        let module =
+            Module::new(&self.engine, &bytes).map_err(|e| format!("compile error: {e}"))?;
+        if !ROUND_TRIP.load(Ordering::Relaxed) {
+            return Ok(module);
+        }
+        Module::deserialize(&self.engine, &module.serialize())
+            .map_err(|e| format!("round trip through a precompiled blob failed: {e}"))
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, String> {

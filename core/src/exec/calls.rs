@@ -137,7 +137,6 @@ impl<T> Executor<'_, T> {
     /// Calls host function `host` of interned type `ty` with arguments in `base..` of the
     /// current frame, writing its results there.
     fn call_host(&mut self, ty: u32, host: u32, base: Slot) -> Flow {
-        let id = self.store.inner.id;
         let start = self.fp + usize::from(base);
         let ft = self
             .store
@@ -157,7 +156,7 @@ impl<T> Executor<'_, T> {
             ft.params()
                 .iter()
                 .enumerate()
-                .map(|(k, &t)| Val::from_raw(values[start + k], t, id)),
+                .map(|(k, &t)| Val::from_raw(values[start + k], t, &self.store.inner)),
         );
         results.extend(ft.results().iter().map(|&t| Val::default_for(t)));
         let f = self

