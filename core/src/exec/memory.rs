@@ -5,9 +5,6 @@ use crate::error::TrapCode;
 use crate::store::MemoryEntity;
 use ember_bytecode::Slot;
 
-/// Bytes per wasm page.
-pub(super) const PAGE: usize = 65536;
-
 /// `start .. start + len` as a `usize` range if it lies within `size` bytes.
 #[inline(always)]
 fn range(start: u64, len: u64, size: usize) -> Option<core::ops::Range<usize>> {
