@@ -80,6 +80,8 @@ enum Op {
 struct Input {
     max_stack_slots: u32,
     max_call_depth: u32,
+    max_memory_pages: u32,
+    max_table_elements: u32,
     locals: u16,
     mem_min: u16,
     mem_max: Option<u32>,
@@ -170,14 +172,17 @@ fn call(
 fuzz_target!(|input: Input| {
     let config = Config::default()
         .max_stack_slots(input.max_stack_slots as usize % (1 << 26))
-        .max_call_depth(input.max_call_depth as usize % (1 << 20));
+        .max_call_depth(input.max_call_depth as usize % (1 << 20))
+        .max_memory_pages(input.max_memory_pages % 70_000)
+        .max_table_elements(input.max_table_elements);
     let engine = Engine::new(&config);
+    let config = engine.config().clone();
     let module = Module::new(&engine, module_text(&input)).expect("generated module is valid");
     let mut store = Store::new(&engine, ());
     let inst = match Instance::new(&mut store, &module, &[]) {
         Ok(i) => i,
-        // A memory or table too big to allocate.
-        Err(Error::Usage(_)) => return,
+        // A memory or table over the configured limits, or too big to allocate.
+        Err(Error::Limit(_)) => return,
         Err(e) => panic!("instantiation: {e}"),
     };
     let mem = inst.get_memory(&store, "mem").expect("memory");
@@ -218,6 +223,7 @@ fuzz_target!(|input: Input| {
                 } else {
                     assert_eq!(r[0], i32v(pages_before));
                     assert_eq!(after, pages_before + d);
+                    assert!(after <= config.max_memory_pages);
                 }
             }
             Op::MemGrowStorm { count, delta } => {
@@ -227,6 +233,7 @@ fuzz_target!(|input: Input| {
                 };
                 assert_eq!(r[0], i32v(mem.size(&store)));
                 assert!(mem.size(&store) <= 65_536);
+                assert!(mem.size(&store) <= config.max_memory_pages.max(pages_before));
             }
             Op::MemFill { dst, val, len } => {
                 let args = [i32v(dst), i32v(u32::from(val)), i32v(len)];
