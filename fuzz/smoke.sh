@@ -31,7 +31,10 @@ for target in $targets; do
     scratch="$(mktemp -d)"
     mkdir -p "artifacts/$target"
     echo "fuzz smoke: $target for ${seconds}s"
-    if ! cargo +nightly fuzz run "$target" "$scratch" "corpus-regress/$target" -- \
+    # A target without a committed corpus starts from nothing.
+    seeds=()
+    [ -d "corpus-regress/$target" ] && seeds=("corpus-regress/$target")
+    if ! cargo +nightly fuzz run "$target" "$scratch" "${seeds[@]}" -- \
         -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2560 -print_final_stats=1 \
         -artifact_prefix="artifacts/$target/"; then
         echo "fuzz smoke: $target FAILED; reproducer in fuzz/artifacts/$target/"
