@@ -62,6 +62,30 @@ fn fixed_seeds() {
     assert!(calls > 500, "only {calls} calls");
 }
 
+/// Every input of the fuzz target's committed corpus (`fuzz/corpus-regress/differential/`,
+/// which holds the inputs of past findings) through the same check.
+#[test]
+fn fuzz_corpus() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus-regress/differential");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+        let path = entry.expect("corpus entry").path();
+        let data = std::fs::read(&path).expect("corpus file");
+        let mut u = Unstructured::new(&data);
+        let Ok(module) = differential::generate(&mut u) else {
+            continue;
+        };
+        checked += 1;
+        if let Err(e) = differential::check(&module, &mut u) {
+            failures.push(format!("{}: {e}", path.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked >= 20, "only {checked} corpus inputs made modules");
+}
+
 /// Reproduces one seed and writes its module to `/tmp/seed<N>.wasm`:
 /// `SEED=N cargo test -p ember-tests --test differential -- --ignored dump_seed --nocapture`.
 #[test]
