@@ -10,6 +10,11 @@ pub trait Operand: Sized + Copy {
     fn write(self, out: &mut alloc::vec::Vec<u8>);
     /// Reads the operand from the first `SIZE` bytes of `bytes` (the caller guarantees the length).
     fn read(bytes: &[u8]) -> Self;
+    /// Reads the operand from the `SIZE` bytes at `p`, without a bounds check.
+    ///
+    /// # Safety
+    /// `p..p + SIZE` must be readable.
+    unsafe fn read_ptr(p: *const u8) -> Self;
 }
 
 macro_rules! int_operand {
@@ -24,6 +29,13 @@ macro_rules! int_operand {
             fn read(bytes: &[u8]) -> Self {
                 let mut b = [0u8; core::mem::size_of::<$t>()];
                 b.copy_from_slice(&bytes[..core::mem::size_of::<$t>()]);
+                <$t>::from_le_bytes(b)
+            }
+            #[inline(always)]
+            unsafe fn read_ptr(p: *const u8) -> Self {
+                // SAFETY: the caller guarantees `SIZE` readable bytes at `p`; `read_unaligned`
+                // needs no alignment.
+                let b = unsafe { core::ptr::read_unaligned(p.cast::<[u8; core::mem::size_of::<$t>()]>()) };
                 <$t>::from_le_bytes(b)
             }
         }

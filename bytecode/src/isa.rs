@@ -794,6 +794,44 @@ macro_rules! define_isa {
             }
         }
 
+        /// Like [`dispatch`], for an instruction at a raw address and without any checks: for
+        /// code the verifier accepted (or the translator produced), where `ip` always points at
+        /// the first byte of a whole instruction.
+        ///
+        /// # Safety
+        /// The byte(s) at `ip` must be an opcode, and the whole instruction they start, tail
+        /// included, must be readable and stay unchanged during the call.
+        #[inline(always)]
+        pub unsafe fn dispatch_ptr<V: Visit>(
+            v: &mut V,
+            ip: *const u8,
+        ) -> V::Output {
+            // SAFETY: `ip` is readable (caller's guarantee).
+            let b = unsafe { *ip };
+            match b {
+                $(op::$PName => {
+                    // SAFETY: the instruction at `ip` is readable (caller's guarantee).
+                    let i = unsafe { $PName::decode_ptr(ip) };
+                    define_isa!(@visit_call_ptr v $psnake i ip $([$ptail])?)
+                })*
+                EXT_PREFIX => {
+                    // SAFETY: an extended instruction is at least two bytes long.
+                    let e = unsafe { *ip.add(1) };
+                    match e {
+                        $(ext_op::$EName => {
+                            // SAFETY: as above.
+                            let i = unsafe { $EName::decode_ptr(ip) };
+                            define_isa!(@visit_call_ptr v $esnake i ip $([$etail])?)
+                        })*
+                        // SAFETY: the caller guarantees an opcode at `ip`.
+                        _ => unsafe { core::hint::unreachable_unchecked() },
+                    }
+                }
+                // SAFETY: the caller guarantees an opcode at `ip`.
+                _ => unsafe { core::hint::unreachable_unchecked() },
+            }
+        }
+
         /// Every mnemonic in table order (primary, then extended).
         pub const MNEMONICS: &[&str] = &[$($pmn,)* $($emn,)*];
     };
@@ -819,6 +857,15 @@ macro_rules! define_isa {
     };
     (@visit_call_or $v:ident $snake:ident $i:ident $code:ident $pc:ident $bad:ident [$tail:ty]) => {{
         let Some(t) = $i.tail($code, $pc) else { return $bad(DecodeError::Truncated { pc: $pc }) };
+        $v.$snake($i, t)
+    }};
+
+    (@visit_call_ptr $v:ident $snake:ident $i:ident $ip:ident) => {
+        $v.$snake($i)
+    };
+    (@visit_call_ptr $v:ident $snake:ident $i:ident $ip:ident [$tail:ty]) => {{
+        // SAFETY: the whole instruction is readable and unchanged during the call (caller's guarantee).
+        let t = unsafe { $i.tail_ptr($ip) };
         $v.$snake($i, t)
     }};
 
@@ -855,6 +902,23 @@ macro_rules! define_isa {
                 Some(Self { $($f),* })
             }
 
+            /// Decodes the fixed part of the instruction at `ip` (opcode not checked) without
+            /// bounds checks.
+            ///
+            /// # Safety
+            /// The `SIZE` bytes at `ip` must be readable.
+            #[inline(always)]
+            #[allow(unused_variables)]
+            pub unsafe fn decode_ptr(ip: *const u8) -> Self {
+                #[allow(unused_mut, unused_variables, unused_assignments)]
+                let mut at = $oplen;
+                $( // SAFETY: `at + size_of::<$t>() <= SIZE`: the bytes lie in `ip..ip + SIZE`.
+                   let $f = unsafe { <$t as Operand>::read_ptr(ip.add(at)) };
+                   #[allow(unused_assignments)]
+                   { at += <$t as Operand>::SIZE; } )*
+                Self { $($f),* }
+            }
+
             define_isa!(@tail_impl $([$tail; $count])?);
         }
     };
@@ -880,6 +944,18 @@ macro_rules! define_isa {
             let start = pc.checked_add(Self::SIZE)?;
             let end = start.checked_add((self.$count as usize).checked_mul(Self::TAIL_SIZE)?)?;
             Some(Tail { bytes: code.get(start..end)?, _t: PhantomData })
+        }
+
+        /// The tail of the instruction at `ip`, without bounds checks.
+        ///
+        /// # Safety
+        /// The whole instruction (`ip..ip + self.len()`) must be readable, and stay unchanged
+        /// for `'c`.
+        #[inline(always)]
+        pub unsafe fn tail_ptr<'c>(&self, ip: *const u8) -> Tail<'c, $tail> {
+            let len = (self.$count as usize) * Self::TAIL_SIZE;
+            // SAFETY: the tail, `ip + SIZE .. ip + SIZE + len`, is readable (caller's guarantee).
+            Tail { bytes: unsafe { core::slice::from_raw_parts(ip.add(Self::SIZE), len) }, _t: PhantomData }
         }
 
         fn write_tail(&self, code: &[u8], pc: usize, f: &mut dyn fmt::Write) -> fmt::Result {

@@ -87,6 +87,13 @@ impl Module {
     /// Validates and translates a binary module (text is not accepted).
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let compiled = engine.translate(wasm)?;
+        // The executor runs translated code without bounds checks on its bytes and slots,
+        // trusting the translator as it trusts the verifier for precompiled code; debug builds
+        // (the test suite, the fuzzers) hold the translator to the verifier's rules.
+        #[cfg(debug_assertions)]
+        if let Err(e) = ember_bytecode::verify::verify_module(&compiled) {
+            panic!("translator output fails verification: {e}");
+        }
         Ok(Module::from_compiled(engine, compiled))
     }
 

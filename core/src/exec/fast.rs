@@ -12,6 +12,7 @@ use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
 use alloc::vec::Vec;
+use core::marker::PhantomData;
 use ember_bytecode::module::CompiledModule;
 use ember_bytecode::*;
 
@@ -38,39 +39,59 @@ pub(super) struct Ctx<'a> {
 
 /// Runs the fast loop from `pc` in the frame at `ctx.fp` until an instruction stops it
 /// (`Stop::Slow` for one it leaves to the executor; the returned `pc` then points at it).
-#[inline(always)]
+///
+/// `pc` must be the first byte of an instruction of a function of `code`, and `values` must
+/// hold that function's whole frame from `ctx.fp` (the executor's invariants: see
+/// [`Hot::get`]; the caller checks `pc < code.len()` and `ctx.fp <= values.len()`).
+#[inline(never)]
 pub(super) fn run(
     code: &[u8],
-    mut pc: usize,
+    pc: usize,
     values: &mut [u64],
     mem: &mut [u8],
     ctx: &mut Ctx<'_>,
 ) -> (Stop, usize) {
-    loop {
-        // Each frame gets its own slot slice, re-sliced on calls and returns.
-        let Some(regs) = values.get_mut(ctx.fp..) else {
-            return (Stop::BadCode, pc);
-        };
-        let mut hot = Hot {
-            pc,
-            regs,
-            mem: &mut *mem,
-            ctx: &mut *ctx,
-        };
-        let stop = hot.run(code);
-        pc = hot.pc;
-        if stop != Stop::Reframe {
-            return (stop, pc);
-        }
+    let values_ptr = values.as_mut_ptr();
+    let mut hot = Hot {
+        pc: Ip(code.as_ptr().wrapping_add(pc)),
+        regs: values_ptr.wrapping_add(ctx.fp),
+        code,
+        values_ptr,
+        values_len: values.len(),
+        _values: PhantomData,
+        mem,
+        ctx,
+    };
+    let stop = hot.run();
+    let pc = hot.offset();
+    (stop, pc)
+}
+
+/// The instruction pointer: the address of the next instruction's first byte in the module's
+/// code. Only dereferenced by [`dispatch_ptr`]; moving it is safe pointer arithmetic.
+#[derive(Clone, Copy)]
+pub(super) struct Ip(*const u8);
+
+impl core::ops::AddAssign<usize> for Ip {
+    #[inline(always)]
+    fn add_assign(&mut self, n: usize) {
+        self.0 = self.0.wrapping_add(n);
     }
 }
 
-/// The hot interpreter state for one frame.
+/// The hot interpreter state.
 pub(super) struct Hot<'a, 'c> {
-    /// Absolute offset of the next instruction.
-    pc: usize,
-    /// The current frame's slots (from the frame base to the end of the value stack).
-    regs: &'a mut [u64],
+    /// The next instruction.
+    pc: Ip,
+    /// Slot 0 of the current frame (`values_ptr + ctx.fp`).
+    regs: *mut u64,
+    /// The module's code (for offsets).
+    code: &'a [u8],
+    /// The value stack (borrowed mutably for `'a` through `_values`).
+    values_ptr: *mut u64,
+    /// Its length in slots.
+    values_len: usize,
+    _values: PhantomData<&'a mut [u64]>,
     /// Memory 0's bytes (empty if the instance has no memory).
     mem: &'a mut [u8],
     /// Everything else.
@@ -78,26 +99,62 @@ pub(super) struct Hot<'a, 'c> {
 }
 
 impl Hot<'_, '_> {
-    /// Runs until an instruction stops the loop (`Stop::Reframe` after a call or return).
+    /// Runs until an instruction stops the loop.
     #[inline(always)]
-    fn run(&mut self, code: &[u8]) -> Stop {
+    fn run(&mut self) -> Stop {
         loop {
-            let pc = self.pc;
-            if let Err(stop) = dispatch_or(self, code, pc, |_| Err(Stop::BadCode)) {
+            // SAFETY: `pc` points at the opcode of an instruction of a function of `code`, and
+            // that instruction lies inside `code`: the translator only produces such code
+            // and the verifier (`ember_bytecode::verify`) refuses precompiled code that is not
+            // (every function decodes into whole instructions, ends with an unconditional
+            // transfer, and branches only to instruction starts in the same function). Calls
+            // and returns set `pc` to a function's start or to the instruction after a call.
+            // `code` is borrowed for the whole loop, so it does not change.
+            let r = unsafe { dispatch_ptr(self, self.pc.0) };
+            if let Err(stop) = r {
+                core::hint::cold_path();
                 return stop;
             }
         }
     }
 
-    // Slot access: indices are checked against the slice (the translator keeps slots below
-    // the frame size, and the executor made the frame fit).
+    /// Offset of `pc` in the code.
+    #[inline(always)]
+    fn offset(&self) -> usize {
+        (self.pc.0 as usize).wrapping_sub(self.code.as_ptr() as usize)
+    }
+
+    /// Moves `pc` to offset `pc` of the code.
+    #[inline(always)]
+    fn jump_to(&mut self, pc: usize) {
+        self.pc = Ip(self.code.as_ptr().wrapping_add(pc));
+    }
+
+    // Slot access without bounds checks. Every slot operand is below the function's
+    // `frame_size` (the translator allocates slots inside the frame; the verifier refuses
+    // precompiled code with any slot operand at or above it, `copy_many` destinations
+    // included), and the value stack holds the whole frame from `ctx.fp`: every frame is made
+    // to fit before it is entered (`Stack::ensure` in the executor, the length check in
+    // `call_local` here) and the value stack never shrinks. `debug_assert`s check the bound in
+    // debug builds (the whole test suite).
     #[inline(always)]
     fn get(&self, s: Slot) -> u64 {
-        self.regs[usize::from(s)]
+        debug_assert!(
+            self.ctx.fp + usize::from(s) < self.values_len,
+            "slot {s} outside the stack"
+        );
+        // SAFETY: `fp + s < fp + frame_size <= values_len` (see above); `regs` is derived from
+        // the value stack's pointer, which `Hot` borrows mutably.
+        unsafe { *self.regs.add(usize::from(s)) }
     }
     #[inline(always)]
     fn set(&mut self, s: Slot, v: u64) {
-        self.regs[usize::from(s)] = v;
+        debug_assert!(
+            self.ctx.fp + usize::from(s) < self.values_len,
+            "slot {s} outside the stack"
+        );
+        // SAFETY: as for `get`.
+        unsafe { *self.regs.add(usize::from(s)) = v };
     }
     #[inline(always)]
     fn u32(&self, s: Slot) -> u32 {
@@ -153,7 +210,7 @@ impl Hot<'_, '_> {
     }
     #[inline(always)]
     fn branch(&mut self, offset: i32) {
-        self.pc = self.pc.wrapping_add_signed(offset as isize);
+        self.pc = Ip(self.pc.0.wrapping_offset(offset as isize));
     }
 
     /// Reads `N` bytes at `addr + offset` of memory 0.
@@ -196,10 +253,9 @@ impl Hot<'_, '_> {
         let Some(body) = ctx.module.body(func) else {
             return Err(Stop::Slow);
         };
-        let base = usize::from(base);
-        let locals = base + usize::from(body.num_params);
+        let fp = ctx.fp + usize::from(base);
         let depth = ctx.frames.len();
-        if base + usize::from(body.frame_size) > self.regs.len()
+        if fp + usize::from(body.frame_size) > self.values_len
             || depth + 1 >= ctx.max_depth
             || depth == ctx.frames.capacity()
         {
@@ -210,20 +266,22 @@ impl Hot<'_, '_> {
             fp: ctx.fp,
             instance: ctx.instance,
         });
-        let zero = self
-            .regs
-            .get_mut(locals..locals + usize::from(body.num_locals))
-            .ok_or(Stop::BadCode)?;
-        match zero {
-            [] => {}
-            [a] => *a = 0,
-            [a, b] => (*a, *b) = (0, 0),
-            [a, b, c] => (*a, *b, *c) = (0, 0, 0),
-            _ => zero.fill(0),
+        ctx.fp = fp;
+        self.regs = self.values_ptr.wrapping_add(fp);
+        let locals = usize::from(body.num_params);
+        let n = usize::from(body.num_locals);
+        if n <= 3 {
+            // Most functions have a few locals: no `memset` call for them.
+            for k in 0..n {
+                self.set((locals + k) as Slot, 0);
+            }
+        } else {
+            // SAFETY: the frame (`frame_size >= num_params + num_locals` slots from `fp`) fits
+            // in the value stack (checked above).
+            unsafe { core::ptr::write_bytes(self.regs.add(locals), 0, n) };
         }
-        ctx.fp += base;
-        self.pc = body.code_start as usize;
-        Err(Stop::Reframe)
+        self.jump_to(body.code_start as usize);
+        Ok(())
     }
 
     /// Whether a return can stay in the fast loop (same instance, not the entry frame).
@@ -241,9 +299,10 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn pop_frame(&mut self) -> Flow {
         let f = self.ctx.frames.pop().ok_or(Stop::BadCode)?;
-        self.pc = f.pc;
+        self.jump_to(f.pc);
         self.ctx.fp = f.fp;
-        Err(Stop::Reframe)
+        self.regs = self.values_ptr.wrapping_add(f.fp);
+        Ok(())
     }
 
     #[inline(always)]
@@ -300,7 +359,7 @@ impl Visit for Hot<'_, '_> {
 
     #[inline(always)]
     fn call(&mut self, i: Call) -> Flow {
-        self.call_local(i.func, i.base, self.pc + Call::SIZE)
+        self.call_local(i.func, i.base, self.offset() + Call::SIZE)
     }
     #[inline(always)]
     fn ret(&mut self, _: Return) -> Flow {

@@ -46,9 +46,6 @@ pub(super) enum Stop {
     /// The fast loop leaves the instruction at `pc` to the executor (never leaves
     /// `dispatch_loop`).
     Slow,
-    /// The fast loop changed frames (call or return): re-slice the frame's slots (never leaves
-    /// `fast::run`).
-    Reframe,
 }
 
 impl From<TrapCode> for Stop {
@@ -276,6 +273,9 @@ impl<'s, T> Executor<'s, T> {
     #[inline(never)]
     fn dispatch_loop(&mut self, code: &[u8]) -> Stop {
         loop {
+            if self.pc >= code.len() || self.fp > self.stack.values.len() {
+                return Stop::BadCode;
+            }
             let stop = {
                 let store = &mut self.store.inner;
                 let mem = match store.memories.get_mut(self.mem) {

@@ -419,18 +419,28 @@ fn call_indirect_to_host_and_other_instance() {
 }
 
 #[test]
-fn bad_bytecode_is_a_trap_not_a_panic() {
-    let mut b = Builder::new();
-    let t = b.ty(&[], &[]);
-    // A branch far outside the code, and a truncated instruction.
-    let wild = b.func(t, 0, 1, |a| {
+fn bad_bytecode_is_refused_before_it_runs() {
+    // The executor trusts verified code (no bounds checks on bytecode or slots): a wild branch
+    // or a truncated instruction must never reach it.
+    let wild = |a: &mut Asm| {
         a.op(Instr::Br(Br { offset: 1 << 30 }));
-    });
-    let cut = b.func(t, 0, 1, |a| {
+    };
+    let cut = |a: &mut Asm| {
         a.code.push(op::Const64);
         a.code.push(0);
-    });
-    let mut m = b.build();
-    assert_eq!(m.trap(wild, &[]), TrapCode::HostError);
-    assert_eq!(m.trap(cut, &[]), TrapCode::HostError);
+    };
+    let slot = |a: &mut Asm| {
+        a.op(Instr::Copy(Copy { dst: 1, src: 0 }));
+        a.op(Instr::Return(Return {}));
+    };
+    for (what, body) in [
+        ("wild branch", &wild as &dyn Fn(&mut Asm)),
+        ("truncated", &cut),
+        ("slot outside the frame", &slot),
+    ] {
+        let mut b = Builder::new();
+        let t = b.ty(&[], &[]);
+        b.func(t, 0, 1, body);
+        assert!(b.try_build().is_err(), "{what}: verifier accepted it");
+    }
 }

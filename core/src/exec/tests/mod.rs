@@ -212,10 +212,89 @@ impl Builder {
         self.elems.len() as u32 - 1
     }
 
-    /// Instantiates: returns the store and the instance index.
-    pub(super) fn build(mut self) -> Inst {
+    /// Verifies and instantiates: returns the store and the instance index. The executor
+    /// runs bytecode without bounds checks, so hand-written code must pass the verifier as
+    /// translated and precompiled code does.
+    pub(super) fn build(self) -> Inst {
+        match self.try_build() {
+            Ok(inst) => inst,
+            Err(e) => panic!("hand-written bytecode fails verification: {e}"),
+        }
+    }
+
+    /// Fills in the module's declarations (imports, memory, tables, globals, element segments)
+    /// from what the test set up, so the verifier sees the module the instance gets.
+    fn describe(&mut self) {
+        use ember_bytecode::module::{ConstExpr, ElemMode, ElemSegment, Import, ImportType};
+        let cm = &mut self.cm;
+        cm.imports = (0..cm.num_imported_funcs)
+            .map(|k| Import {
+                module: "test".into(),
+                name: alloc::format!("f{k}"),
+                ty: ImportType::Func(cm.funcs[k as usize]),
+            })
+            .collect();
+        cm.memories = self
+            .memory
+            .iter()
+            .map(|&(min, max)| MemoryType {
+                limits: Limits { min, max },
+            })
+            .collect();
+        cm.tables = self
+            .tables
+            .iter()
+            .map(|(element, elems, max)| TableType {
+                element: *element,
+                limits: Limits {
+                    min: elems.len() as u32,
+                    max: *max,
+                },
+            })
+            .collect();
+        cm.globals = self
+            .globals
+            .iter()
+            .map(|_| GlobalType {
+                content: I64,
+                mutable: true,
+            })
+            .collect();
+        cm.global_inits = self
+            .globals
+            .iter()
+            .map(|&v| ConstExpr::I64(v as i64))
+            .collect();
+        let funcref = |items: &[Option<u32>]| -> Box<[ConstExpr]> {
+            items
+                .iter()
+                .map(|i| i.map_or(ConstExpr::RefNull(RefType::FuncRef), ConstExpr::RefFunc))
+                .collect()
+        };
+        cm.elems = self
+            .elems
+            .iter()
+            .map(|items| ElemSegment {
+                mode: ElemMode::Passive,
+                ty: RefType::FuncRef,
+                items: funcref(items),
+            })
+            .collect();
+        // Every function may be the target of `ref.func`.
+        let all: Vec<Option<u32>> = (0..cm.funcs.len() as u32).map(Some).collect();
+        cm.elems.push(ElemSegment {
+            mode: ElemMode::Declared,
+            ty: RefType::FuncRef,
+            items: funcref(&all),
+        });
+    }
+
+    /// Like [`Builder::build`], but returns the verifier's error.
+    pub(super) fn try_build(mut self) -> Result<Inst, ember_bytecode::verify::VerifyError> {
         self.asm.finish();
         self.cm.code = core::mem::take(&mut self.asm.code);
+        self.describe();
+        ember_bytecode::verify::verify_module(&self.cm)?;
         let mut store = self.store;
         let inner = &mut store.inner;
         let inst = inner.instances.len() as u32;
@@ -296,7 +375,7 @@ impl Builder {
             data_dropped,
             elems,
         });
-        Inst { store, inst }
+        Ok(Inst { store, inst })
     }
 }
 
