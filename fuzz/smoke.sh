@@ -7,12 +7,12 @@
 # Needs the nightly toolchain (`cargo +nightly`); installs cargo-fuzz if it is missing.
 # Without nightly it prints a note and exits 0.
 #
-# Environment: FUZZ_SECONDS (default 60) per target; FUZZ_TARGETS (default: all three).
+# Environment: FUZZ_SECONDS (default 60) per target; FUZZ_TARGETS (default: all four).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 seconds="${FUZZ_SECONDS:-60}"
-targets="${FUZZ_TARGETS:-translate differential exec_limits}"
+targets="${FUZZ_TARGETS:-translate differential exec_limits deserialize}"
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz smoke: no nightly toolchain (cargo +nightly); skipped"

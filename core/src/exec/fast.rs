@@ -1,8 +1,12 @@
-//! The fast loop: interprets the instructions that only touch slots, globals and memory 0 with
-//! its state (`pc`, the frame's slots, memory 0, globals) in locals, so the compiler can keep it
-//! in registers. Anything else (calls, returns, tables, bulk memory, `memory.grow`) stops the
-//! loop with [`Stop::Slow`] *before* changing any state; `Executor::dispatch_loop` then runs
-//! that one instruction on the [`Executor`](super::Executor) and re-enters.
+//! The fast path: interprets the instructions that only touch slots, globals and memory 0 with
+//! its state (`pc`, the frame's slots, memory 0) in registers. Anything else (calls across
+//! instances, host calls, tables, `memory.grow`, ...) stops it with [`Stop::Slow`] *before*
+//! changing any state; `Executor::dispatch_loop` then runs that one instruction on the
+//! [`Executor`](super::Executor) and re-enters.
+//!
+//! Two dispatch techniques share the instruction semantics below (`impl Visit for Hot`):
+//! tail calls between per-instruction handlers (`threaded.rs`, optimised x86-64 and AArch64
+//! builds) and a portable loop ([`Hot::run`], everywhere else). `build.rs` chooses.
 
 use super::stack::Frame;
 use super::visit::{
@@ -12,7 +16,6 @@ use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
 use alloc::vec::Vec;
-use core::marker::PhantomData;
 use ember_bytecode::module::CompiledModule;
 use ember_bytecode::*;
 
@@ -35,6 +38,14 @@ pub(super) struct Ctx<'a> {
     pub(super) globals: &'a mut [GlobalEntity],
     /// Module global index → store global index, for the current instance.
     pub(super) global_map: &'a [u32],
+    /// The current module's code (for offsets).
+    pub(super) code: &'a [u8],
+    /// The value stack (set by [`run`], which borrows it mutably for the whole dispatch).
+    pub(super) values_ptr: *mut u64,
+    /// Its length in slots.
+    pub(super) values_len: usize,
+    /// Where the dispatch stopped (set when a handler stops it).
+    pub(super) stop_pc: usize,
 }
 
 /// Runs the fast loop from `pc` in the frame at `ctx.fp` until an instruction stops it
@@ -45,32 +56,37 @@ pub(super) struct Ctx<'a> {
 /// [`Hot::get`]; the caller checks `pc < code.len()` and `ctx.fp <= values.len()`).
 #[inline(never)]
 pub(super) fn run(
-    code: &[u8],
     pc: usize,
     values: &mut [u64],
     mem: &mut [u8],
     ctx: &mut Ctx<'_>,
 ) -> (Stop, usize) {
-    let values_ptr = values.as_mut_ptr();
-    let mut hot = Hot {
-        pc: Ip(code.as_ptr().wrapping_add(pc)),
-        regs: values_ptr.wrapping_add(ctx.fp),
-        code,
-        values_ptr,
-        values_len: values.len(),
-        _values: PhantomData,
-        mem,
-        ctx,
+    ctx.values_ptr = values.as_mut_ptr();
+    ctx.values_len = values.len();
+    let ip = Ip(ctx.code.as_ptr().wrapping_add(pc));
+    let regs = ctx.values_ptr.wrapping_add(ctx.fp);
+    #[cfg(ember_tail_dispatch)]
+    let stop = super::threaded::enter(ctx, ip, regs, mem);
+    #[cfg(not(ember_tail_dispatch))]
+    let stop = {
+        let mut hot = Hot {
+            pc: ip,
+            regs,
+            mem,
+            ctx,
+        };
+        let stop = hot.run();
+        let pc = hot.pc;
+        ctx.stop_pc = ctx.offset(pc);
+        stop
     };
-    let stop = hot.run();
-    let pc = hot.offset();
-    (stop, pc)
+    (stop, ctx.stop_pc)
 }
 
 /// The instruction pointer: the address of the next instruction's first byte in the module's
 /// code. Only dereferenced by [`dispatch_ptr`]; moving it is safe pointer arithmetic.
 #[derive(Clone, Copy)]
-pub(super) struct Ip(*const u8);
+pub(super) struct Ip(pub(super) *const u8);
 
 impl core::ops::AddAssign<usize> for Ip {
     #[inline(always)]
@@ -82,24 +98,26 @@ impl core::ops::AddAssign<usize> for Ip {
 /// The hot interpreter state.
 pub(super) struct Hot<'a, 'c> {
     /// The next instruction.
-    pc: Ip,
-    /// Slot 0 of the current frame (`values_ptr + ctx.fp`).
-    regs: *mut u64,
-    /// The module's code (for offsets).
-    code: &'a [u8],
-    /// The value stack (borrowed mutably for `'a` through `_values`).
-    values_ptr: *mut u64,
-    /// Its length in slots.
-    values_len: usize,
-    _values: PhantomData<&'a mut [u64]>,
+    pub(super) pc: Ip,
+    /// Slot 0 of the current frame (`ctx.values_ptr + ctx.fp`).
+    pub(super) regs: *mut u64,
     /// Memory 0's bytes (empty if the instance has no memory).
-    mem: &'a mut [u8],
+    pub(super) mem: &'a mut [u8],
     /// Everything else.
-    ctx: &'a mut Ctx<'c>,
+    pub(super) ctx: &'a mut Ctx<'c>,
+}
+
+impl Ctx<'_> {
+    /// Offset of `ip` in the code.
+    #[inline(always)]
+    pub(super) fn offset(&self, ip: Ip) -> usize {
+        (ip.0 as usize).wrapping_sub(self.code.as_ptr() as usize)
+    }
 }
 
 impl Hot<'_, '_> {
     /// Runs until an instruction stops the loop.
+    #[cfg(not(ember_tail_dispatch))]
     #[inline(always)]
     fn run(&mut self) -> Stop {
         loop {
@@ -118,16 +136,10 @@ impl Hot<'_, '_> {
         }
     }
 
-    /// Offset of `pc` in the code.
-    #[inline(always)]
-    fn offset(&self) -> usize {
-        (self.pc.0 as usize).wrapping_sub(self.code.as_ptr() as usize)
-    }
-
     /// Moves `pc` to offset `pc` of the code.
     #[inline(always)]
     fn jump_to(&mut self, pc: usize) {
-        self.pc = Ip(self.code.as_ptr().wrapping_add(pc));
+        self.pc = Ip(self.ctx.code.as_ptr().wrapping_add(pc));
     }
 
     // Slot access without bounds checks. Every slot operand is below the function's
@@ -140,7 +152,7 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn get(&self, s: Slot) -> u64 {
         debug_assert!(
-            self.ctx.fp + usize::from(s) < self.values_len,
+            self.ctx.fp + usize::from(s) < self.ctx.values_len,
             "slot {s} outside the stack"
         );
         // SAFETY: `fp + s < fp + frame_size <= values_len` (see above); `regs` is derived from
@@ -150,7 +162,7 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn set(&mut self, s: Slot, v: u64) {
         debug_assert!(
-            self.ctx.fp + usize::from(s) < self.values_len,
+            self.ctx.fp + usize::from(s) < self.ctx.values_len,
             "slot {s} outside the stack"
         );
         // SAFETY: as for `get`.
@@ -255,7 +267,7 @@ impl Hot<'_, '_> {
         };
         let fp = ctx.fp + usize::from(base);
         let depth = ctx.frames.len();
-        if fp + usize::from(body.frame_size) > self.values_len
+        if fp + usize::from(body.frame_size) > ctx.values_len
             || depth + 1 >= ctx.max_depth
             || depth == ctx.frames.capacity()
         {
@@ -267,7 +279,7 @@ impl Hot<'_, '_> {
             instance: ctx.instance,
         });
         ctx.fp = fp;
-        self.regs = self.values_ptr.wrapping_add(fp);
+        self.regs = ctx.values_ptr.wrapping_add(fp);
         let locals = usize::from(body.num_params);
         let n = usize::from(body.num_locals);
         if n <= 3 {
@@ -301,7 +313,7 @@ impl Hot<'_, '_> {
         let f = self.ctx.frames.pop().ok_or(Stop::BadCode)?;
         self.jump_to(f.pc);
         self.ctx.fp = f.fp;
-        self.regs = self.values_ptr.wrapping_add(f.fp);
+        self.regs = self.ctx.values_ptr.wrapping_add(f.fp);
         Ok(())
     }
 
@@ -359,7 +371,7 @@ impl Visit for Hot<'_, '_> {
 
     #[inline(always)]
     fn call(&mut self, i: Call) -> Flow {
-        self.call_local(i.func, i.base, self.offset() + Call::SIZE)
+        self.call_local(i.func, i.base, self.ctx.offset(self.pc) + Call::SIZE)
     }
     #[inline(always)]
     fn ret(&mut self, _: Return) -> Flow {

@@ -12,6 +12,8 @@ mod memory;
 mod numeric;
 mod stack;
 mod table;
+#[cfg(ember_tail_dispatch)]
+mod threaded;
 mod visit;
 
 #[cfg(test)]
@@ -295,8 +297,12 @@ impl<'s, T> Executor<'s, T> {
                     max_depth: self.max_depth,
                     globals: &mut store.globals,
                     global_map,
+                    code,
+                    values_ptr: core::ptr::null_mut(),
+                    values_len: 0,
+                    stop_pc: 0,
                 };
-                let (stop, pc) = fast::run(code, self.pc, &mut self.stack.values, mem, &mut ctx);
+                let (stop, pc) = fast::run(self.pc, &mut self.stack.values, mem, &mut ctx);
                 (self.pc, self.fp) = (pc, ctx.fp);
                 stop
             };

@@ -1,0 +1,16 @@
+//! Chooses the executor's dispatch (see `src/exec/threaded.rs`): handlers that tail-call the
+//! next instruction's handler where the compiler is known to turn those calls into jumps
+//! (optimised builds for x86-64 and AArch64), the portable loop everywhere else (debug builds,
+//! 32-bit microcontrollers, wasm) or when the `portable-dispatch` feature asks for it.
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(ember_tail_dispatch)");
+    let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
+    let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
+    let sibling_calls = matches!(arch.as_str(), "x86_64" | "aarch64");
+    let portable = std::env::var_os("CARGO_FEATURE_PORTABLE_DISPATCH").is_some();
+    if optimised && sibling_calls && !portable {
+        println!("cargo::rustc-cfg=ember_tail_dispatch");
+    }
+}

@@ -1,0 +1,130 @@
+//! Tail-call dispatch: one function per instruction, each ending with a call to the next
+//! instruction's handler, which optimising compilers for x86-64 and AArch64 emit as a jump
+//! (a sibling call). Every handler then has its own indirect jump, which branch predictors
+//! learn far better than the single shared jump of a `match` in a loop.
+//!
+//! The hot state travels in argument registers: the context, the instruction pointer, the
+//! frame's slot pointer and memory 0 (pointer, length). A handler rebuilds a [`Hot`] from them
+//! (free after inlining), runs the shared instruction semantics (`Visit for Hot`), and either
+//! tail-calls the next handler or records where it stopped and returns the [`Stop`].
+//!
+//! Compiled only where `build.rs` sets `ember_tail_dispatch`; elsewhere the same semantics run
+//! in the portable loop (`Hot::run`), because without sibling-call optimisation every executed
+//! instruction would take a native stack frame.
+
+use super::Flow;
+use super::Stop;
+use super::fast::{Ctx, Hot, Ip};
+use ember_bytecode::*;
+
+/// A handler: runs the instruction at `ip` and everything after it until one stops.
+type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, *mut u8, usize) -> Stop;
+
+/// How to run one instruction type on the hot state.
+trait Op {
+    /// Decodes the instruction at `ip` and runs it.
+    ///
+    /// # Safety
+    /// `ip` points at a whole instruction of this type (as `dispatch_ptr` requires).
+    unsafe fn exec(hot: &mut Hot<'_, '_>, ip: *const u8) -> Flow;
+}
+
+macro_rules! ops {
+    (
+        primary { $( $(#[$pmeta:meta])* $PName:ident $psnake:ident $pmn:literal { $($pf:ident : $pt:ty),* } $([$ptail:ty; $pcount:ident])? ; )* }
+        ext { $( $(#[$emeta:meta])* $EName:ident $esnake:ident $emn:literal { $($ef:ident : $et:ty),* } $([$etail:ty; $ecount:ident])? ; )* }
+    ) => {
+        $( ops!(@op $PName $psnake $([$ptail])?); )*
+        $( ops!(@op $EName $esnake $([$etail])?); )*
+
+        /// Handlers by opcode byte ([`EXT_PREFIX`] leads to [`EXT`]).
+        static PRIMARY: [Handler; 256] = {
+            let mut t: [Handler; 256] = [bad; 256];
+            $( t[op::$PName as usize] = handler::<$PName>; )*
+            t[EXT_PREFIX as usize] = ext;
+            t
+        };
+        /// Handlers of extended opcodes by their second byte.
+        static EXT: [Handler; 256] = {
+            let mut t: [Handler; 256] = [bad; 256];
+            $( t[ext_op::$EName as usize] = handler::<$EName>; )*
+            t
+        };
+    };
+    (@op $Name:ident $snake:ident) => {
+        impl Op for $Name {
+            #[inline(always)]
+            unsafe fn exec(hot: &mut Hot<'_, '_>, ip: *const u8) -> Flow {
+                // SAFETY: `ip` points at a whole instruction of this type (caller's guarantee).
+                let i = unsafe { $Name::decode_ptr(ip) };
+                hot.$snake(i)
+            }
+        }
+    };
+    (@op $Name:ident $snake:ident [$tail:ty]) => {
+        impl Op for $Name {
+            #[inline(always)]
+            unsafe fn exec(hot: &mut Hot<'_, '_>, ip: *const u8) -> Flow {
+                // SAFETY: `ip` points at a whole instruction of this type, tail included
+                // (caller's guarantee); the code is borrowed for the whole dispatch.
+                let i = unsafe { $Name::decode_ptr(ip) };
+                let tail = unsafe { i.tail_ptr(ip) };
+                hot.$snake(i, tail)
+            }
+        }
+    };
+}
+
+for_each_op!(ops);
+
+/// Runs from `ip` until an instruction stops; `ctx.stop_pc` then holds its offset.
+#[inline(always)]
+pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -> Stop {
+    next(ctx, ip, regs, mem.as_mut_ptr(), mem.len())
+}
+
+/// Calls the handler of the instruction at `ip` (in tail position: a jump).
+#[inline(always)]
+fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
+    // SAFETY: `ip` points at the opcode byte of an instruction of the current module's code
+    // (see `Hot::run` for why that always holds).
+    let h = PRIMARY[usize::from(unsafe { *ip.0 })];
+    h(ctx, ip, regs, mem, mem_len)
+}
+
+/// The handler of instruction type `I`.
+fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
+    // SAFETY: `mem`/`mem_len` are memory 0's bytes, which `fast::run` borrows mutably for the
+    // whole dispatch; only one handler runs at a time, and this slice dies before the next.
+    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, mem_len) };
+    let mut hot = Hot {
+        pc: ip,
+        regs,
+        mem: mem_slice,
+        ctx,
+    };
+    // SAFETY: this handler was chosen by the opcode at `ip`, which starts a whole instruction
+    // of type `I` (see `next`).
+    let r = unsafe { I::exec(&mut hot, ip.0) };
+    let (ip, regs) = (hot.pc, hot.regs);
+    match r {
+        Ok(()) => next(ctx, ip, regs, mem, mem_len),
+        Err(stop) => {
+            ctx.stop_pc = ctx.offset(ip);
+            stop
+        }
+    }
+}
+
+/// The handler of [`EXT_PREFIX`]: dispatches on the second byte.
+fn ext(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
+    // SAFETY: an extended instruction is at least two bytes long.
+    let h = EXT[usize::from(unsafe { *ip.0.add(1) })];
+    h(ctx, ip, regs, mem, mem_len)
+}
+
+/// The handler of a byte that is no opcode (verified code never reaches it).
+fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: *mut u8, _: usize) -> Stop {
+    ctx.stop_pc = ctx.offset(ip);
+    Stop::BadCode
+}
