@@ -141,6 +141,61 @@ pub struct FuncBody {
     pub num_results: u16,
 }
 
+/// Bytecode storage: owned, or borrowed for the life of the program (a precompiled module run
+/// in place, e.g. from flash, by `deserialize_static`). Dereferences to the bytes.
+#[derive(Clone)]
+pub enum Code {
+    /// Bytecode in a heap buffer.
+    Owned(Vec<u8>),
+    /// Bytecode used where it lies, never copied.
+    Static(&'static [u8]),
+}
+
+impl Code {
+    /// Whether the bytecode is borrowed (`Code::Static`).
+    pub fn is_static(&self) -> bool {
+        matches!(self, Code::Static(_))
+    }
+}
+
+impl Default for Code {
+    fn default() -> Self {
+        Code::Owned(Vec::new())
+    }
+}
+
+impl core::ops::Deref for Code {
+    type Target = [u8];
+    #[inline(always)]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Code::Owned(v) => v,
+            Code::Static(s) => s,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Code {
+    fn from(v: Vec<u8>) -> Self {
+        Code::Owned(v)
+    }
+}
+
+impl PartialEq for Code {
+    fn eq(&self, other: &Code) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Code {}
+
+impl core::fmt::Debug for Code {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let kind = if self.is_static() { "static" } else { "owned" };
+        write!(f, "Code({kind}, {} bytes)", self.len())
+    }
+}
+
 /// A validated, translated module.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CompiledModule {
@@ -177,7 +232,7 @@ pub struct CompiledModule {
     /// The defined functions (`funcs[num_imported_funcs + i]`).
     pub bodies: Vec<FuncBody>,
     /// Bytecode of all defined functions, back to back.
-    pub code: Vec<u8>,
+    pub code: Code,
     /// Total size of the code section of the original wasm, in bytes (for density reports).
     pub wasm_code_size: u32,
 }

@@ -121,19 +121,26 @@ impl Module {
     /// to recompile it. Errors are [`Error::Compile`](crate::Error::Compile) with the byte offset
     /// in the blob (format errors) or the function and code offset (verification errors).
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        use ember_bytecode::format::LoadError;
-        let compiled = ember_bytecode::format::deserialize(bytes).map_err(|e| match e {
-            LoadError::Format(e) => crate::error::CompileError {
-                message: e.message,
-                offset: e.offset,
-                func_index: None,
-            },
-            LoadError::Verify(e) => crate::error::CompileError {
-                message: alloc::format!("precompiled module rejected: {}", e.message),
-                offset: e.offset,
-                func_index: e.func,
-            },
-        })?;
+        let compiled = ember_bytecode::format::deserialize(bytes).map_err(load_error)?;
+        Ok(Module::from_compiled(engine, compiled))
+    }
+
+    /// Like [`Module::deserialize`], but the bytecode is executed where it lies in `bytes`
+    /// instead of being copied to the heap: for firmware that keeps precompiled modules in flash
+    /// (`include_bytes!` in a `static`). The blob is verified exactly as by `deserialize`; only
+    /// the module's declarations (types, imports, exports, segments) are copied to the heap.
+    ///
+    /// ```
+    /// # let engine = ember::Engine::default();
+    /// # let module = ember::Module::new(&engine, "(module (func (export \"f\") (result i32) i32.const 7))")?;
+    /// // Typically `static BLOB: &[u8] = include_bytes!("app.ember");`
+    /// let blob: &'static [u8] = module.serialize().leak();
+    /// let module = ember::Module::deserialize_static(&engine, blob)?;
+    /// assert!(module.compiled().code.is_static());
+    /// # Ok::<(), ember::Error>(())
+    /// ```
+    pub fn deserialize_static(engine: &Engine, bytes: &'static [u8]) -> Result<Module> {
+        let compiled = ember_bytecode::format::deserialize_static(bytes).map_err(load_error)?;
         Ok(Module::from_compiled(engine, compiled))
     }
 
@@ -202,6 +209,24 @@ impl Module {
 
 /// The type of a module item. Indices come from a validated module; out-of-range ones (which
 /// validation rules out) give an empty function type or zero limits rather than a panic.
+/// A precompiled blob that failed to load, as an [`Error::Compile`](crate::Error::Compile).
+fn load_error(e: ember_bytecode::format::LoadError) -> crate::Error {
+    use ember_bytecode::format::LoadError;
+    match e {
+        LoadError::Format(e) => crate::error::CompileError {
+            message: e.message,
+            offset: e.offset,
+            func_index: None,
+        },
+        LoadError::Verify(e) => crate::error::CompileError {
+            message: alloc::format!("precompiled module rejected: {}", e.message),
+            offset: e.offset,
+            func_index: e.func,
+        },
+    }
+    .into()
+}
+
 fn export_type(m: &CompiledModule, kind: ExternKind, index: u32) -> ExternType {
     use ember_bytecode::types::{GlobalType, Limits, MemoryType, RefType, TableType, ValType};
     let i = index as usize;

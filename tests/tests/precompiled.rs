@@ -274,7 +274,7 @@ fn forged_reference_results_read_as_null() {
             num_locals: 0,
             num_results: 1,
         }],
-        code,
+        code: code.into(),
         ..CompiledModule::default()
     };
     let engine = Engine::default();
@@ -305,7 +305,7 @@ fn deserialize_errors_are_compile_errors_with_messages() {
     }
     // A verification failure names the function.
     let mut m = module.compiled().clone();
-    m.code.clear();
+    m.code = Vec::new().into();
     m.bodies[0].code_len = 0;
     match Module::deserialize(&engine, &format::serialize(&m)) {
         Err(Error::Compile(e)) => {
@@ -314,4 +314,43 @@ fn deserialize_errors_are_compile_errors_with_messages() {
         }
         other => panic!("expected a compile error, got {other:?}"),
     }
+}
+
+/// `deserialize_static` runs the bytecode where it lies in the blob (no copy) and computes what
+/// the translated module computes.
+#[test]
+fn deserialize_static_runs_in_place() {
+    let engine = Engine::default();
+    let wasm = include_bytes!("../../bench/wasm/kernels.wasm");
+    let module = Module::new(&engine, wasm).expect("kernels translate");
+    let blob: &'static [u8] = module.serialize().leak();
+    let in_place = Module::deserialize_static(&engine, blob).expect("blob loads");
+    let code = &in_place.compiled().code;
+    assert!(code.is_static());
+    let blob_range = blob.as_ptr_range();
+    assert!(
+        blob_range.contains(&code.as_ptr()) && code.len() == module.compiled().code.len(),
+        "the bytecode must be the blob's own bytes"
+    );
+    for (name, n) in [("fib", 20), ("sieve", 1), ("sha256", 1), ("coremark", 2)] {
+        let run = |m: &Module| {
+            let mut store = Store::new(&engine, ());
+            let instance = Linker::new(&engine)
+                .instantiate(&mut store, m)
+                .expect("instantiates");
+            let f = instance.get_func(&store, name).expect("exported");
+            let mut out = [Val::I64(0)];
+            f.call(&mut store, &[Val::I32(n)], &mut out).expect("runs");
+            out[0].clone()
+        };
+        assert_eq!(run(&in_place), run(&module), "{name}({n})");
+    }
+    // Corrupt bytecode is refused as by `deserialize` (the last byte is in the last
+    // function's final instruction).
+    let mut bad = blob.to_vec();
+    let last = bad.len() - 1;
+    bad[last] ^= 0xff;
+    let bad: &'static [u8] = bad.leak();
+    assert!(Module::deserialize(&engine, bad).is_err());
+    assert!(Module::deserialize_static(&engine, bad).is_err());
 }

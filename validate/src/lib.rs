@@ -142,7 +142,7 @@ impl Translator {
                 ValidPayload::Ok | ValidPayload::End(_) => {}
             }
         }
-        m.code = code;
+        m.code = code.into();
         Ok(m)
     }
 }

@@ -15,7 +15,7 @@ use crate::module::CompiledModule;
 use alloc::string::String;
 use core::fmt;
 
-pub use read::decode;
+pub use read::{decode, decode_static};
 pub use write::serialize;
 
 /// The first 8 bytes of every precompiled module.
@@ -159,6 +159,14 @@ impl From<crate::verify::VerifyError> for LoadError {
 /// Decodes a precompiled module and verifies it: the safe way to load untrusted bytes.
 pub fn deserialize(bytes: &[u8]) -> Result<CompiledModule, LoadError> {
     let m = decode(bytes)?;
+    crate::verify::verify_module(&m)?;
+    Ok(m)
+}
+
+/// Like [`deserialize`], but the bytecode is used where it lies in `bytes` (for example in
+/// flash) instead of being copied: [`CompiledModule::code`] is [`Code::Static`](crate::module::Code::Static).
+pub fn deserialize_static(bytes: &'static [u8]) -> Result<CompiledModule, LoadError> {
+    let m = read::decode_static(bytes)?;
     crate::verify::verify_module(&m)?;
     Ok(m)
 }

@@ -4,6 +4,7 @@
 //! is checked by the [verifier](crate::verify).
 
 use super::{FEATURES, FORMAT_VERSION, FormatError, ISA_FINGERPRINT, MAGIC, code};
+use crate::module::Code;
 use crate::module::{
     CompiledModule, ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, Export, ExternKind,
     FuncBody, Import, ImportType,
@@ -202,6 +203,21 @@ impl<'a> R<'a> {
 /// result may index out of range or contain bytecode that is not safe to run. Use
 /// [`deserialize`](super::deserialize) for untrusted bytes.
 pub fn decode(bytes: &[u8]) -> Result<CompiledModule, FormatError> {
+    let (mut m, code) = decode_parts(bytes)?;
+    m.code = Code::Owned(code.to_vec());
+    Ok(m)
+}
+
+/// Like [`decode`], but the module's bytecode stays in `bytes` (borrowed, not copied: see
+/// [`Code::Static`]). Not verified either.
+pub fn decode_static(bytes: &'static [u8]) -> Result<CompiledModule, FormatError> {
+    let (mut m, code) = decode_parts(bytes)?;
+    m.code = Code::Static(code);
+    Ok(m)
+}
+
+/// Decodes everything but the bytecode, which is returned as a slice of `bytes`.
+fn decode_parts(bytes: &[u8]) -> Result<(CompiledModule, &[u8]), FormatError> {
     let mut r = R { bytes, pos: 0 };
     r.header()?;
     let mut m = CompiledModule {
@@ -346,9 +362,9 @@ pub fn decode(bytes: &[u8]) -> Result<CompiledModule, FormatError> {
             num_results: r.u16()?,
         });
     }
-    m.code = r.bytes()?.to_vec();
+    let code = r.bytes()?;
     if r.remaining() != 0 {
         return r.err("trailing bytes after the precompiled module");
     }
-    Ok(m)
+    Ok((m, code))
 }

@@ -153,7 +153,7 @@ fn sample() -> CompiledModule {
                 num_results: 0,
             },
         ],
-        code,
+        code: code.into(),
         wasm_code_size: 1234,
     }
 }

@@ -72,7 +72,7 @@ fn module(c: Vec<u8>) -> CompiledModule {
             num_locals: 1,
             num_results: 1,
         }],
-        code: c,
+        code: c.into(),
         ..CompiledModule::default()
     }
 }

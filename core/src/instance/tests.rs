@@ -160,7 +160,7 @@ fn sample() -> CompiledModule {
         num_imported_memories: 1,
         num_imported_globals: 1,
         bodies: vec![body()],
-        code: vec![],
+        code: Default::default(),
         wasm_code_size: 0,
     }
 }

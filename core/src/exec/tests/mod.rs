@@ -292,7 +292,7 @@ impl Builder {
     /// Like [`Builder::build`], but returns the verifier's error.
     pub(super) fn try_build(mut self) -> Result<Inst, ember_bytecode::verify::VerifyError> {
         self.asm.finish();
-        self.cm.code = core::mem::take(&mut self.asm.code);
+        self.cm.code = core::mem::take(&mut self.asm.code).into();
         self.describe();
         ember_bytecode::verify::verify_module(&self.cm)?;
         let mut store = self.store;
