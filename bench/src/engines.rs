@@ -25,7 +25,12 @@ pub struct EmberInstance {
     funcs: HashMap<&'static str, ember::TypedFunc<i32, i64>>,
 }
 
-/// Compiles `bytes` on Ember (always eager).
+/// An Ember engine in compilation `mode`.
+pub fn ember_engine(mode: ember::CompilationMode) -> ember::Engine {
+    ember::Engine::new(&ember::Config::default().compilation_mode(mode))
+}
+
+/// Compiles an Ember module (mode as configured on `engine`).
 pub fn ember_compile(engine: &ember::Engine, bytes: &[u8]) -> Result<ember::Module, Error> {
     ember::Module::from_binary(engine, bytes).map_err(err)
 }

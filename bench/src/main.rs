@@ -62,7 +62,9 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
 }
 
 fn compare(o: &Opts) -> Result<(), String> {
-    let ember_engine = ember::Engine::default();
+    // Execution and the eager column: both engines eager; the lazy column: both lazy.
+    let ember_engine = engines::ember_engine(ember::CompilationMode::Eager);
+    let ember_lazy = engines::ember_engine(ember::CompilationMode::LazyTranslation);
     let wasmi_eager = engines::wasmi_engine(Mode::Eager);
     let wasmi_lazy = engines::wasmi_engine(Mode::Lazy);
 
@@ -76,6 +78,7 @@ fn compare(o: &Opts) -> Result<(), String> {
             m,
             o.reps,
             &ember_engine,
+            &ember_lazy,
             &wasmi_eager,
             &wasmi_lazy,
         )?);
@@ -148,10 +151,12 @@ fn compile_row(
     m: WasmModule,
     reps: usize,
     ember_engine: &ember::Engine,
+    ember_lazy: &ember::Engine,
     wasmi_eager: &wasmi::Engine,
     wasmi_lazy: &wasmi::Engine,
 ) -> Result<CompileRow, String> {
     let (mut ee, mut we, mut wl, mut ei, mut wi) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut el = vec![];
     let mut bytecode_bytes = 0;
     for _ in 0..reps {
         let (em, t) = time(|| engines::ember_compile(ember_engine, m.bytes));
@@ -164,6 +169,9 @@ fn compile_row(
         let (r, t) = time(|| engines::wasmi_compile(wasmi_lazy, m.bytes));
         r?;
         wl.push(t);
+        let (r, t) = time(|| engines::ember_compile(ember_lazy, m.bytes));
+        r?;
+        el.push(t);
         let (r, t) = time(|| engines::ember_instantiate(ember_engine, &em));
         r?;
         ei.push(t);
@@ -178,6 +186,7 @@ fn compile_row(
         ember_eager: median(&mut ee),
         wasmi_eager: median(&mut we),
         wasmi_lazy: median(&mut wl),
+        ember_lazy: median(&mut el),
         ember_inst: median(&mut ei),
         wasmi_inst: median(&mut wi),
     })
@@ -198,7 +207,7 @@ fn run_one(args: &[String]) -> Result<(), String> {
     };
     let (r, t) = match engine {
         "ember" => {
-            let en = ember::Engine::default();
+            let en = engines::ember_engine(ember::CompilationMode::Eager);
             let m = engines::ember_compile(&en, w.module.bytes)?;
             let mut i = engines::ember_instantiate(&en, &m)?;
             time(|| i.call(w.export, n))
@@ -232,7 +241,7 @@ fn translate_one(args: &[String]) -> Result<(), String> {
     for _ in 0..reps {
         let t = match engine {
             "ember" => {
-                let en = ember::Engine::default();
+                let en = engines::ember_engine(ember::CompilationMode::Eager);
                 let (r, t) = time(|| engines::ember_compile(&en, m.bytes));
                 r?;
                 t

@@ -17,7 +17,7 @@ fn every_program_agrees_on_both_engines() {
 }
 
 fn agree(m: WasmModule) {
-    let ember_engine = ember::Engine::default();
+    let ember_engine = ember_bench::engines::ember_engine(ember::CompilationMode::Eager);
     // Lazy wasmi translates only what runs (results do not depend on the mode).
     let wasmi_engine = engines::wasmi_engine(Mode::Lazy);
     {
@@ -58,7 +58,7 @@ fn lazy_wasmi_compiles_every_module_and_sizes_are_known() {
 
 #[test]
 fn known_results() {
-    let engine = ember::Engine::default();
+    let engine = ember_bench::engines::ember_engine(ember::CompilationMode::Eager);
     let m = engines::ember_compile(&engine, MODULES[0].bytes).expect("compiles");
     let mut e = engines::ember_instantiate(&engine, &m).expect("instantiates");
     assert_eq!(e.call("fib", 20), Ok(6765));

@@ -196,6 +196,10 @@ impl core::fmt::Debug for Code {
     }
 }
 
+/// [`FuncBody::code_start`] of a function whose bytecode does not exist yet (a lazily
+/// compiled module translates each function on its first call).
+pub const UNTRANSLATED: u32 = u32::MAX;
+
 /// A validated, translated module.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CompiledModule {

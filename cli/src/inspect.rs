@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 /// Prints the translated module.
 pub fn command(file: &str) -> Result<(), String> {
-    let (_engine, module) = compile_file(file)?;
+    let (_engine, module) = compile_file(file, ember::CompilationMode::Eager)?;
     let text = render(module.compiled()).map_err(|e| format!("{file}: {e}"))?;
     print!("{text}");
     Ok(())

@@ -1,12 +1,12 @@
 //! Reading and compiling a module file.
 
-use ember::{Engine, Module};
+use ember::{CompilationMode, Config, Engine, Module};
 
 /// Reads `path` (binary, text, or a precompiled module written by `ember compile`, detected by
-/// its magic number) and compiles or loads it with a default engine.
-pub fn compile_file(path: &str) -> Result<(Engine, Module), String> {
+/// its magic number) and compiles or loads it with an engine in compilation `mode`.
+pub fn compile_file(path: &str, mode: CompilationMode) -> Result<(Engine, Module), String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(mode));
     let module = if Module::is_precompiled(&bytes) {
         Module::deserialize(&engine, &bytes)
     } else {
@@ -23,6 +23,7 @@ pub fn compile_command(args: &[String]) -> Result<(), String> {
         [o, out, i] if o == "-o" => (i, out),
         _ => return Err("usage: ember compile IN.wasm|IN.wat -o OUT.ember".to_string()),
     };
-    let (_engine, module) = compile_file(input)?;
-    std::fs::write(output, module.serialize()).map_err(|e| format!("cannot write {output}: {e}"))
+    let (_engine, module) = compile_file(input, CompilationMode::Eager)?;
+    let blob = module.serialize().map_err(|e| format!("{input}: {e}"))?;
+    std::fs::write(output, blob).map_err(|e| format!("cannot write {output}: {e}"))
 }

@@ -51,7 +51,7 @@ fn dispatch(args: &[String]) -> Result<ExitCode, String> {
             let [file] = rest else {
                 return Err("`ember validate` takes exactly one FILE".to_string());
             };
-            load::compile_file(file)?;
+            load::compile_file(file, ember::CompilationMode::Eager)?;
             println!("valid");
             Ok(ExitCode::SUCCESS)
         }

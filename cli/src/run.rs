@@ -41,7 +41,7 @@ fn parse(rest: &[String]) -> Result<RunArgs<'_>, String> {
 /// `_start` if exported and nothing was requested, and prints the results one per line.
 pub fn command(rest: &[String]) -> Result<(), String> {
     let RunArgs { file, invoke, args } = parse(rest)?;
-    let (engine, module) = compile_file(file)?;
+    let (engine, module) = compile_file(file, ember::CompilationMode::LazyTranslation)?;
     // `ember run` provides no host functions: any import is unresolved.
     if let Some(import) = module.compiled().imports.first() {
         return Err(format!(

@@ -4,12 +4,13 @@
 //! cargo run --release -p ember --example precompiled_timing -- [--spec] [FILE.wasm...]
 //! ```
 //! For each workload (every file given, and with `--spec` all valid modules of the spec suite
-//! together): wasm size, blob size, eager translation time, `Module::deserialize` time, and how
-//! much of that is the verifier. Times are the best of 5 rounds.
+//! together): wasm size, blob size, `Module::new` time in each compilation mode (eager,
+//! lazy translation, lazy), `Module::deserialize` time, and how much of that is the verifier.
+//! Times are the best of 5 rounds.
 
 use ember::bytecode::format::{decode, serialize};
 use ember::bytecode::verify::verify_module;
-use ember::{Engine, Module};
+use ember::{CompilationMode, Config, Engine, Module};
 use std::time::{Duration, Instant};
 
 fn best<T>(rounds: usize, mut f: impl FnMut() -> T) -> Duration {
@@ -54,11 +55,24 @@ fn spec_modules() -> Vec<Vec<u8>> {
 }
 
 fn report(name: &str, modules: &[Vec<u8>]) {
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let blobs: Vec<Vec<u8>> = modules
         .iter()
-        .map(|w| Module::new(&engine, w).expect("valid").serialize())
+        .map(|w| {
+            let m = Module::new(&engine, w).expect("valid");
+            m.serialize().expect("serializes")
+        })
         .collect();
+    let new_in = |mode: CompilationMode| {
+        let engine = Engine::new(&Config::default().compilation_mode(mode));
+        best(5, || {
+            for w in modules {
+                Module::new(&engine, w).expect("valid");
+            }
+        })
+    };
+    let lazy_translation = new_in(CompilationMode::LazyTranslation);
+    let lazy = new_in(CompilationMode::Lazy);
     let wasm: usize = modules.iter().map(Vec::len).sum();
     let blob: usize = blobs.iter().map(Vec::len).sum();
     let translate = best(5, || {
@@ -83,11 +97,14 @@ fn report(name: &str, modules: &[Vec<u8>]) {
         }
     });
     println!(
-        "{name}: {} modules, wasm {wasm} B, blob {blob} B ({:.2}x), translate {:.2} ms, \
-         deserialize {:.2} ms ({:.1}x faster), of which verify {:.2} ms ({:.0}%), serialize {:.2} ms",
+        "{name}: {} modules, wasm {wasm} B, blob {blob} B ({:.2}x), Module::new eager {:.2} ms, \
+         lazy translation {:.2} ms, lazy {:.2} ms; \
+         deserialize {:.2} ms ({:.1}x faster than eager), of which verify {:.2} ms ({:.0}%), serialize {:.2} ms",
         modules.len(),
         blob as f64 / wasm as f64,
         translate.as_secs_f64() * 1e3,
+        lazy_translation.as_secs_f64() * 1e3,
+        lazy.as_secs_f64() * 1e3,
         deserialize.as_secs_f64() * 1e3,
         translate.as_secs_f64() / deserialize.as_secs_f64(),
         verify.as_secs_f64() * 1e3,

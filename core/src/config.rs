@@ -19,6 +19,27 @@ pub struct Config {
     pub max_memory_pages: u32,
     /// Maximum number of elements of any table.
     pub max_table_elements: u32,
+    /// When function bodies are validated and translated.
+    pub compilation_mode: CompilationMode,
+}
+
+/// When [`Module::new`](crate::Module::new) validates and translates function bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CompilationMode {
+    /// Validate and translate every function at `Module::new`.
+    Eager,
+    /// Validate every function at `Module::new`, translate each on its first call (the
+    /// default): start-up does not pay for functions that never run, and every error the
+    /// specification requires at load time is still reported there. Ember's own limits on a
+    /// function (a frame of more than 65535 slots) are found when it is translated: its first
+    /// call then traps.
+    #[default]
+    LazyTranslation,
+    /// Validate and translate each function on its first call. `Module::new` checks only the
+    /// module's structure, so, unlike the specification requires, a module with an invalid
+    /// function body loads, and the invalid body is reported as a trap when it is first
+    /// called (or by [`Module::translate_all`](crate::Module::translate_all)).
+    Lazy,
 }
 
 impl Default for Config {
@@ -29,11 +50,19 @@ impl Default for Config {
             max_host_reentry: 100,
             max_memory_pages: 16 * 1024,
             max_table_elements: 10_000_000,
+            compilation_mode: CompilationMode::default(),
         }
     }
 }
 
 impl Config {
+    /// Sets when function bodies are validated and translated (default:
+    /// [`CompilationMode::LazyTranslation`]).
+    pub fn compilation_mode(mut self, mode: CompilationMode) -> Self {
+        self.compilation_mode = mode;
+        self
+    }
+
     /// Sets the maximum number of 64-bit value slots on the value stack, summed over all active
     /// frames (parameters, locals and temporaries). A call whose frame would not fit traps with
     /// [`TrapCode::StackOverflow`](crate::TrapCode::StackOverflow). Default: 2^20 (8 MiB).

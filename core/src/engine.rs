@@ -2,10 +2,11 @@
 
 use crate::config::Config;
 use alloc::rc::Rc;
+use alloc::vec::Vec;
 use core::cell::RefCell;
 use core::fmt;
-use ember_bytecode::module::CompiledModule;
-use ember_validate::{CompileError, Translator};
+use ember_bytecode::module::{CompiledModule, FuncBody};
+use ember_validate::{CompileError, LazyBodies, Translator};
 
 /// Compiles modules; shared by stores and modules (cheap to clone: a reference count).
 ///
@@ -55,13 +56,40 @@ impl Engine {
         Rc::ptr_eq(&a.inner, &b.inner)
     }
 
+    /// Runs `f` with the engine's translator.
+    fn with_translator<R>(&self, f: impl FnOnce(&mut Translator) -> R) -> R {
+        match self.inner.translator.try_borrow_mut() {
+            Ok(mut t) => f(&mut t),
+            // The translator is only borrowed for the duration of one translation, which does
+            // not call back into Ember, so this is unreachable; a fresh translator keeps it safe.
+            Err(_) => f(&mut Translator::new()),
+        }
+    }
+
     /// Validates and translates a binary module with the engine's translator.
     pub(crate) fn translate(&self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        match self.inner.translator.try_borrow_mut() {
-            Ok(mut t) => t.translate(wasm),
-            // The translator is only borrowed for the duration of `translate`, which does not
-            // call back into Ember, so this is unreachable; a fresh translator keeps it safe.
-            Err(_) => Translator::new().translate(wasm),
-        }
+        self.with_translator(|t| t.translate(wasm))
+    }
+
+    /// Loads a binary module without translating its function bodies (validating them if
+    /// `validate_bodies`).
+    pub(crate) fn translate_lazy(
+        &self,
+        wasm: &[u8],
+        validate_bodies: bool,
+    ) -> Result<(CompiledModule, LazyBodies), CompileError> {
+        self.with_translator(|t| t.translate_lazy(wasm, validate_bodies))
+    }
+
+    /// Translates defined function `index` of a lazily loaded module, appending to `code`.
+    pub(crate) fn translate_body(
+        &self,
+        wasm: &[u8],
+        m: &CompiledModule,
+        lazy: &LazyBodies,
+        index: usize,
+        code: &mut Vec<u8>,
+    ) -> Result<FuncBody, CompileError> {
+        self.with_translator(|t| t.translate_body(wasm, m, lazy, index, code))
     }
 }

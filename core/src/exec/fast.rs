@@ -16,7 +16,7 @@ use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
 use alloc::vec::Vec;
-use ember_bytecode::module::CompiledModule;
+use ember_bytecode::module::{FuncBody, UNTRANSLATED};
 use ember_bytecode::*;
 
 /// State the fast loop needs only on calls, returns and global accesses (one pointer away, so
@@ -26,8 +26,10 @@ pub(super) struct Ctx<'a> {
     pub(super) fp: usize,
     /// Suspended callers.
     pub(super) frames: &'a mut Vec<Frame>,
-    /// The current instance's compiled module (for same-module calls).
-    pub(super) module: &'a CompiledModule,
+    /// The current module's function bodies (for same-module calls).
+    pub(super) bodies: &'a [FuncBody],
+    /// Its number of imported functions.
+    pub(super) num_imported_funcs: u32,
     /// The current instance (store index).
     pub(super) instance: u32,
     /// Returning at this frame depth finishes the invocation (left to the executor).
@@ -262,12 +264,16 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn call_local(&mut self, func: u32, base: Slot, ret_pc: usize) -> Flow {
         let ctx = &mut *self.ctx;
-        let Some(body) = ctx.module.body(func) else {
+        let Some(body) = func
+            .checked_sub(ctx.num_imported_funcs)
+            .and_then(|i| ctx.bodies.get(i as usize))
+        else {
             return Err(Stop::Slow);
         };
         let fp = ctx.fp + usize::from(base);
         let depth = ctx.frames.len();
         if fp + usize::from(body.frame_size) > ctx.values_len
+            || body.code_start == UNTRANSLATED
             || depth + 1 >= ctx.max_depth
             || depth == ctx.frames.capacity()
         {

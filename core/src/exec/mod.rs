@@ -48,6 +48,8 @@ pub(super) enum Stop {
     /// The fast loop leaves the instruction at `pc` to the executor (never leaves
     /// `dispatch_loop`).
     Slow,
+    /// The call at `pc` needs `Executor::pending_translate` translated first.
+    Translate,
 }
 
 impl From<TrapCode> for Stop {
@@ -139,6 +141,8 @@ pub(super) struct Executor<'s, T> {
     pub(super) host_trap: Option<Trap>,
     /// A host call to perform outside the dispatch loop.
     pub(super) pending_host: Option<PendingHost>,
+    /// A function to translate before the call at `pc` can run (lazy compilation).
+    pub(super) pending_translate: Option<(Rc<ModuleInner>, u32)>,
 }
 
 impl<'s, T> Executor<'s, T> {
@@ -170,6 +174,7 @@ impl<'s, T> Executor<'s, T> {
             max_reentry,
             host_trap: None,
             pending_host: None,
+            pending_translate: None,
         };
         ex.mem = ex.memory_of(instance);
         ex
@@ -218,7 +223,9 @@ impl<'s, T> Executor<'s, T> {
     }
 
     fn enter_and_run(&mut self, index: u32, args: &[Val]) -> Flow {
-        let body = *self.module.compiled.body(index).ok_or(Stop::BadCode)?;
+        self.pending_translate = Some((self.module.clone(), index));
+        self.translate_pending()?;
+        let body = self.module.body(index).ok_or(Stop::BadCode)?;
         let fp = self.entry_top;
         let need = usize::from(body.frame_size)
             .max(args.len())
@@ -260,8 +267,15 @@ impl<'s, T> Executor<'s, T> {
         loop {
             let module = self.module.clone();
             loop {
-                match self.dispatch_loop(&module.compiled.code) {
+                // The module's code is borrowed only while dispatching: host functions and
+                // lazy translation run after the borrow ends.
+                let stop = match module.view() {
+                    Some(view) => self.dispatch_loop(view.code(), view.bodies()),
+                    None => Stop::BadCode,
+                };
+                match stop {
                     Stop::HostCall => self.call_pending_host()?,
+                    Stop::Translate => self.translate_pending()?,
                     Stop::Reload => break,
                     Stop::Done => return Ok(()),
                     e => return Err(e),
@@ -270,10 +284,23 @@ impl<'s, T> Executor<'s, T> {
         }
     }
 
+    /// Translates the function a call is waiting for (the call then runs again).
+    fn translate_pending(&mut self) -> Flow {
+        let Some((module, func)) = self.pending_translate.take() else {
+            return Err(Stop::BadCode);
+        };
+        module.translate(func).map_err(|e| {
+            self.host_trap = Some(Trap::host(format!(
+                "function {func} failed to compile: {e}"
+            )));
+            Stop::Host
+        })
+    }
+
     /// Dispatches instructions of `code` (the current module's) until one stops the loop.
     /// Not inlined: its native frame (large in debug builds) is gone while a host function runs.
     #[inline(never)]
-    fn dispatch_loop(&mut self, code: &[u8]) -> Stop {
+    fn dispatch_loop(&mut self, code: &[u8], bodies: &[FuncBody]) -> Stop {
         loop {
             if self.pc >= code.len() || self.fp > self.stack.values.len() {
                 return Stop::BadCode;
@@ -291,7 +318,8 @@ impl<'s, T> Executor<'s, T> {
                 let mut ctx = fast::Ctx {
                     fp: self.fp,
                     frames: &mut self.stack.frames,
-                    module: &self.module.compiled,
+                    bodies,
+                    num_imported_funcs: self.module.compiled.num_imported_funcs,
                     instance: self.instance,
                     entry_depth: self.entry_depth,
                     max_depth: self.max_depth,

@@ -363,6 +363,7 @@ impl Builder {
             inner: Rc::new(ModuleInner {
                 engine: inner.engine.clone(),
                 compiled: self.cm,
+                lazy: None,
             }),
         };
         inner.instances.push(InstanceEntity {
