@@ -82,10 +82,12 @@ macro_rules! role {
 
 /// An operand type the verifier knows how to check.
 trait Check: Copy {
+    /// Checks the operand (inlined: `role` is a constant at every call).
     fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String>;
 }
 
 impl Check for u16 {
+    #[inline(always)]
     fn check(self, role: Role, _: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
         match role {
             Role::Count | Role::Base => Ok(()),
@@ -95,6 +97,7 @@ impl Check for u16 {
 }
 
 impl Check for u32 {
+    #[inline(always)]
     fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
         let m = cx.m;
         let (ok, what) = match role {
@@ -116,6 +119,7 @@ impl Check for u32 {
 }
 
 impl Check for i32 {
+    #[inline(always)]
     fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
         match role {
             Role::Offset => cx.branch(self),
@@ -126,6 +130,7 @@ impl Check for i32 {
 }
 
 impl Check for u64 {
+    #[inline(always)]
     fn check(self, role: Role, name: &str, _: &mut FuncCx<'_>) -> Result<(), String> {
         match role {
             Role::Value => Ok(()),
@@ -140,12 +145,14 @@ trait CheckTail: Copy {
 }
 
 impl CheckTail for Slot {
+    #[inline(always)]
     fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
         cx.slot(self)
     }
 }
 
 impl CheckTail for BrOffset {
+    #[inline(always)]
     fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
         cx.branch(self)
     }
@@ -156,37 +163,42 @@ macro_rules! generic_checks {
         primary { $( $(#[$pmeta:meta])* $PName:ident $psnake:ident $pmn:literal { $($pf:ident : $pt:ty),* } $([$ptail:ty; $pcount:ident])? ; )* }
         ext { $( $(#[$emeta:meta])* $EName:ident $esnake:ident $emn:literal { $($ef:ident : $et:ty),* } $([$etail:ty; $ecount:ident])? ; )* }
     ) => {
-        /// One verification step per instruction, driven by [`crate::dispatch`] (no `Instr`
-        /// value is built on the hot path): checks the operands and the instruction-specific
-        /// rules; returns the instruction's length and whether it is an unconditional transfer.
+        /// One verification step per instruction, driven by [`crate::dispatch`]: checks the
+        /// operands and the instruction-specific rules; returns the instruction's length, with
+        /// bit [`TERMINAL_BIT`] set for an unconditional transfer, or 0 after a failure (kept
+        /// in [`Step::error`]). A plain word keeps the per-instruction return cheap.
         impl Visit for Step<'_, '_> {
-            type Output = Result<(usize, bool), String>;
+            type Output = usize;
             $(
-                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                // The closure collects the `?`s of the checks; a failure is kept in `error`.
                 #[allow(unused_variables, clippy::redundant_closure_call)]
                 fn $psnake(&mut self, i: crate::$PName $(, tail: Tail<'_, $ptail>)?) -> Self::Output {
                     let instr = Instr::$PName(i);
                     let r = (|| {
                         $( Check::check(i.$pf, role!($pf), stringify!($pf), self.cx)?; )*
                         $( for x in Tail::<$ptail>::iter(&tail) { x.check_tail(self.cx)?; } )?
-                        specific(&instr, self.body, self.declared, self.cx)
+                        specific(&instr, const { uses_memory($pmn) }, self.body, self.declared, self.cx)
                     })();
-                    r.map_err(|e| format!("{}: {e}", $pmn))?;
-                    Ok((i.len(), is_terminal(&instr)))
+                    match r {
+                        Ok(()) => i.len() | (usize::from(is_terminal(&instr)) << TERMINAL_BIT),
+                        Err(e) => self.fail($pmn, e),
+                    }
                 }
             )*
             $(
-                // The closure collects the `?`s of the checks so one `map_err` adds the mnemonic.
+                // The closure collects the `?`s of the checks; a failure is kept in `error`.
                 #[allow(unused_variables, clippy::redundant_closure_call)]
                 fn $esnake(&mut self, i: crate::$EName $(, tail: Tail<'_, $etail>)?) -> Self::Output {
                     let instr = Instr::$EName(i);
                     let r = (|| {
                         $( Check::check(i.$ef, role!($ef), stringify!($ef), self.cx)?; )*
                         $( for x in Tail::<$etail>::iter(&tail) { x.check_tail(self.cx)?; } )?
-                        specific(&instr, self.body, self.declared, self.cx)
+                        specific(&instr, const { uses_memory($emn) }, self.body, self.declared, self.cx)
                     })();
-                    r.map_err(|e| format!("{}: {e}", $emn))?;
-                    Ok((i.len(), is_terminal(&instr)))
+                    match r {
+                        Ok(()) => i.len() | (usize::from(is_terminal(&instr)) << TERMINAL_BIT),
+                        Err(e) => self.fail($emn, e),
+                    }
                 }
             )*
         }
@@ -199,6 +211,21 @@ struct Step<'a, 'b> {
     cx: &'b mut FuncCx<'a>,
     body: &'b FuncBody,
     declared: &'b [bool],
+    /// Why the last step failed.
+    error: Option<String>,
+}
+
+/// Bit of a step's result that marks an unconditional transfer.
+const TERMINAL_BIT: u32 = usize::BITS - 1;
+
+impl Step<'_, '_> {
+    /// Records a failed check of instruction `mnemonic`; returns the failure result (0).
+    #[cold]
+    #[inline(never)]
+    fn fail(&mut self, mnemonic: &str, e: String) -> usize {
+        self.error = Some(format!("{mnemonic}: {e}"));
+        0
+    }
 }
 
 /// Whether an instruction never falls through to the next one.
@@ -228,6 +255,7 @@ struct FuncCx<'a> {
 }
 
 impl FuncCx<'_> {
+    #[inline(always)]
     fn slot(&self, s: Slot) -> Result<(), String> {
         if u32::from(s) < self.frame_size {
             Ok(())
@@ -238,11 +266,13 @@ impl FuncCx<'_> {
             ))
         }
     }
+    #[inline(always)]
     fn branch(&mut self, offset: BrOffset) -> Result<(), String> {
         self.targets.push(self.pc as i64 + i64::from(offset));
         Ok(())
     }
     /// `base + n` slots fit in the frame.
+    #[inline(always)]
     fn fits(&self, base: Slot, n: usize, what: &str) -> Result<(), String> {
         if u64::from(base) + n as u64 <= u64::from(self.frame_size) {
             Ok(())
@@ -294,24 +324,30 @@ impl<'m> CodeVerifier<'m> {
         self.targets.clear();
         let mut pc = 0usize;
         let mut last_terminal = false;
+        let mut cx = FuncCx {
+            m,
+            frame_size: u32::from(body.frame_size),
+            pc,
+            targets: &mut self.targets,
+        };
+        let mut step = Step {
+            cx: &mut cx,
+            body,
+            declared: self.declared,
+            error: None,
+        };
+        let starts = &mut self.starts;
         while pc < code.len() {
-            self.starts[pc / 64] |= 1 << (pc % 64);
-            let mut cx = FuncCx {
-                m,
-                frame_size: u32::from(body.frame_size),
-                pc,
-                targets: &mut self.targets,
-            };
-            let mut step = Step {
-                cx: &mut cx,
-                body,
-                declared: self.declared,
-            };
-            let (len, terminal) = crate::dispatch(&mut step, code, pc)
-                .map_err(|e| err(pc, format!("{e} (function-relative)")))?
-                .map_err(|e| err(pc, e))?;
-            last_terminal = terminal;
-            pc += len;
+            starts[pc / 64] |= 1 << (pc % 64);
+            step.cx.pc = pc;
+            let r = crate::dispatch(&mut step, code, pc)
+                .map_err(|e| err(pc, format!("{e} (function-relative)")))?;
+            if r == 0 {
+                let message = step.error.take().unwrap_or_default();
+                return Err(err(pc, message));
+            }
+            last_terminal = r >> TERMINAL_BIT != 0;
+            pc += r & !(1 << TERMINAL_BIT);
         }
         if !last_terminal {
             return Err(err(
@@ -335,21 +371,39 @@ impl<'m> CodeVerifier<'m> {
     }
 }
 
-/// Whether an instruction uses memory 0.
-fn uses_memory(instr: &Instr) -> bool {
-    let mn = instr.mnemonic();
-    mn.starts_with("load") || mn.starts_with("store") || mn.starts_with("memory.")
+/// Whether `s` starts with `prefix` (usable in constants).
+const fn starts_with(s: &str, prefix: &str) -> bool {
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < p.len() {
+        if s[i] != p[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
-/// Checks beyond single operands: signatures, kinds, segment indices, result counts.
+/// Whether the instruction with mnemonic `mn` uses memory 0.
+const fn uses_memory(mn: &str) -> bool {
+    starts_with(mn, "load") || starts_with(mn, "store") || starts_with(mn, "memory.")
+}
+
+/// Checks beyond single operands: signatures, kinds, segment indices, result counts. Inlined
+/// into each instruction's step, where `instr`'s variant is known, so only its own checks remain.
+#[inline(always)]
 fn specific(
     instr: &Instr,
+    uses_memory: bool,
     body: &FuncBody,
     declared: &[bool],
     cx: &FuncCx<'_>,
 ) -> Result<(), String> {
     let m = cx.m;
-    if m.memories.is_empty() && uses_memory(instr) {
+    if uses_memory && m.memories.is_empty() {
         return Err(String::from("the module has no memory"));
     }
     let results = usize::from(body.num_results);
