@@ -9,21 +9,25 @@
 //! per-function or per-operator allocation.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
-    /// Only allocations of the measuring thread are counted (the test harness has others).
+    /// Only allocations of the measuring thread are counted (the test harness runs tests on
+    /// other threads at the same time), so the count is per thread too.
     static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ALLOCS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn note() {
     if COUNTING.with(|c| c.get()) {
-        ALLOCS.fetch_add(1, Relaxed);
+        ALLOCS.with(|a| a.set(a.get() + 1));
     }
+}
+
+/// Allocations counted on this thread so far.
+fn allocs() -> usize {
+    ALLOCS.with(|a| a.get())
 }
 
 // SAFETY: forwards every call to the system allocator unchanged; only counts calls.
@@ -95,11 +99,11 @@ fn module(funcs: usize, reps: usize) -> Vec<u8> {
 }
 
 fn count(t: &mut ember_validate::Translator, wasm: &[u8]) -> (usize, usize) {
-    let before = ALLOCS.load(Relaxed);
+    let before = allocs();
     COUNTING.with(|c| c.set(true));
     let m = t.translate(wasm);
     COUNTING.with(|c| c.set(false));
-    let n = ALLOCS.load(Relaxed) - before;
+    let n = allocs() - before;
     let m = m.expect("translates");
     let code = m.code.len();
     drop(m);
@@ -140,4 +144,34 @@ fn translation_allocates_nothing_per_function_or_operator() {
         // The first (cold) translation had to grow the reusable buffers.
         assert!(cold > n_big);
     }
+}
+
+#[test]
+fn lazily_translated_functions_allocate_nothing() {
+    // A lazily loaded module's bodies translated one by one (as on their first calls) reuse the
+    // same buffers: after warm-up, translating every body allocates nothing but the output code
+    // (reserved up front here).
+    let big = module(32, 8);
+    let mut t = ember_validate::Translator::new();
+    let (m, lazy) = t.translate_lazy(&big, true).expect("valid");
+    let n = m.bodies.len();
+    let mut warm = Vec::new();
+    for k in 0..n {
+        t.translate_body(&big, &m, &lazy, k, &mut warm)
+            .expect("translates");
+    }
+    let mut code = Vec::with_capacity(warm.len());
+    let before = allocs();
+    COUNTING.with(|c| c.set(true));
+    for k in (0..n).rev() {
+        let body = t.translate_body(&big, &m, &lazy, k, &mut code);
+        assert!(body.is_ok());
+    }
+    COUNTING.with(|c| c.set(false));
+    let allocs = allocs() - before;
+    assert_eq!(code.len(), warm.len());
+    assert_eq!(
+        allocs, 0,
+        "{allocs} allocations translating {n} bodies lazily"
+    );
 }
