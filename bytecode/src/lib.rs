@@ -29,3 +29,27 @@ pub type BrOffset = i32;
 
 /// The byte that introduces an extended (two-byte) opcode.
 pub const EXT_PREFIX: u8 = 0xFF;
+
+/// A malformed or invalid module: what is wrong and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// What is wrong.
+    pub message: alloc::string::String,
+    /// Byte offset in the input (the wasm binary, or a precompiled blob).
+    pub offset: usize,
+    /// The function (module-level index) being translated, if the error is inside a body.
+    pub func_index: Option<u32>,
+}
+
+impl core::fmt::Display for CompileError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.func_index {
+            Some(i) => write!(
+                f,
+                "{} (function {i}, at offset {:#x})",
+                self.message, self.offset
+            ),
+            None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
+        }
+    }
+}

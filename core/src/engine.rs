@@ -2,10 +2,14 @@
 
 use crate::config::Config;
 use alloc::rc::Rc;
+#[cfg(feature = "translate")]
 use alloc::vec::Vec;
+#[cfg(feature = "translate")]
 use core::cell::RefCell;
 use core::fmt;
+#[cfg(feature = "translate")]
 use ember_bytecode::module::{CompiledModule, FuncBody};
+#[cfg(feature = "translate")]
 use ember_validate::{CompileError, LazyBodies, Translator};
 
 /// Compiles modules; shared by stores and modules (cheap to clone: a reference count).
@@ -18,6 +22,7 @@ pub struct Engine {
 
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
+    #[cfg(feature = "translate")]
     translator: RefCell<Translator>,
 }
 
@@ -41,6 +46,7 @@ impl Engine {
         Engine {
             inner: Rc::new(EngineInner {
                 config: config.clone(),
+                #[cfg(feature = "translate")]
                 translator: RefCell::new(Translator::new()),
             }),
         }
@@ -57,6 +63,7 @@ impl Engine {
     }
 
     /// Runs `f` with the engine's translator.
+    #[cfg(feature = "translate")]
     fn with_translator<R>(&self, f: impl FnOnce(&mut Translator) -> R) -> R {
         match self.inner.translator.try_borrow_mut() {
             Ok(mut t) => f(&mut t),
@@ -67,12 +74,14 @@ impl Engine {
     }
 
     /// Validates and translates a binary module with the engine's translator.
+    #[cfg(feature = "translate")]
     pub(crate) fn translate(&self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         self.with_translator(|t| t.translate(wasm))
     }
 
     /// Loads a binary module without translating its function bodies (validating them if
     /// `validate_bodies`).
+    #[cfg(feature = "translate")]
     pub(crate) fn translate_lazy(
         &self,
         wasm: &[u8],
@@ -82,6 +91,7 @@ impl Engine {
     }
 
     /// Translates defined function `index` of a lazily loaded module, appending to `code`.
+    #[cfg(feature = "translate")]
     pub(crate) fn translate_body(
         &self,
         wasm: &[u8],

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use core::fmt;
 
-pub use ember_validate::CompileError;
+pub use ember_bytecode::CompileError;
 
 /// The kind of a trap: one code per trap the WebAssembly spec defines, plus Ember's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,5 +1,6 @@
 //! Compiled modules.
 
+#[cfg(feature = "translate")]
 use crate::config::CompilationMode;
 use crate::engine::Engine;
 use crate::error::Result;
@@ -10,7 +11,13 @@ use alloc::vec::Vec;
 use core::cell::{Ref, RefCell};
 use ember_bytecode::module::UNTRANSLATED;
 use ember_bytecode::module::{CompiledModule, ExternKind, FuncBody, ImportType as RawImportType};
+#[cfg(feature = "translate")]
 use ember_validate::LazyBodies;
+
+/// Without the `translate` feature no module is lazily compiled: this type has no values.
+#[cfg(not(feature = "translate"))]
+#[derive(Debug)]
+pub(crate) enum LazyBodies {}
 
 /// A validated module translated to bytecode (cheap to clone).
 #[derive(Debug, Clone)]
@@ -109,11 +116,23 @@ impl ModuleInner {
             Some(b) if b.code_start == UNTRANSLATED => {}
             _ => return Ok(()),
         }
-        let body =
-            self.engine
-                .translate_body(&lazy.wasm, &self.compiled, &lazy.bodies, index, code)?;
-        bodies[index] = body;
-        Ok(())
+        #[cfg(feature = "translate")]
+        {
+            let body = self.engine.translate_body(
+                &lazy.wasm,
+                &self.compiled,
+                &lazy.bodies,
+                index,
+                code,
+            )?;
+            bodies[index] = body;
+            Ok(())
+        }
+        #[cfg(not(feature = "translate"))]
+        {
+            let _ = (code, &lazy.wasm);
+            match lazy.bodies {}
+        }
     }
 
     /// Translates every function not translated yet.
@@ -194,6 +213,7 @@ impl Module {
     /// `bytes` is a binary module, or (with the `wat` feature, on by default) WebAssembly text,
     /// detected by the absence of the `\0asm` magic number. A malformed or invalid module, or
     /// text that does not parse, gives [`Error::Compile`](crate::Error::Compile).
+    #[cfg(feature = "translate")]
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
         let bytes = bytes.as_ref();
         #[cfg(feature = "wat")]
@@ -209,6 +229,7 @@ impl Module {
     }
 
     /// Validates and translates a binary module (text is not accepted).
+    #[cfg(feature = "translate")]
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let validate_bodies = match engine.config().compilation_mode {
             CompilationMode::Eager => return Module::from_wasm_eager(engine, wasm),
@@ -234,6 +255,7 @@ impl Module {
     }
 
     /// Validates and translates every function now.
+    #[cfg(feature = "translate")]
     fn from_wasm_eager(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let compiled = engine.translate(wasm)?;
         // The executor runs translated code without bounds checks on its bytes and slots,
@@ -263,7 +285,7 @@ impl Module {
 
     /// Translates every function of a lazily compiled module that has not been translated
     /// yet (nothing to do for an eagerly compiled or precompiled one). In
-    /// [`CompilationMode::Lazy`] this is where an invalid function body is reported.
+    /// [`CompilationMode::Lazy`](crate::CompilationMode::Lazy) this is where an invalid function body is reported.
     pub fn translate_all(&self) -> Result<()> {
         self.inner.translate_all()
     }
@@ -318,7 +340,7 @@ impl Module {
     }
 
     /// The translated module: types, imports, exports, segments and bytecode. For a lazily
-    /// compiled module ([`CompilationMode`] other than `Eager`), only the declarations: its
+    /// compiled module ([`CompilationMode`](crate::CompilationMode) other than `Eager`), only the declarations: its
     /// function bodies are placeholders (`code_start ==` [`UNTRANSLATED`](ember_bytecode::module::UNTRANSLATED)) and its
     /// code is empty; [`Module::serialize`] gives the whole translation.
     pub fn compiled(&self) -> &CompiledModule {

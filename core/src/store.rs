@@ -27,10 +27,20 @@ pub struct StoreId(pub(crate) u32);
 
 impl StoreId {
     fn fresh() -> StoreId {
-        // Only uniqueness matters; relaxed is enough. (Targets without atomic RMW get a
-        // fallback in a later issue.)
+        // Only uniqueness matters; relaxed is enough.
         static NEXT: AtomicU32 = AtomicU32::new(1);
-        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+        #[cfg(target_has_atomic = "32")]
+        let id = NEXT.fetch_add(1, Ordering::Relaxed);
+        // Targets without atomic read-modify-write (Cortex-M0) are single-core and Ember is
+        // single-threaded there: a load and a store cannot interleave with another `fresh`
+        // unless an interrupt handler creates stores too, which no embedding does.
+        #[cfg(not(target_has_atomic = "32"))]
+        let id = {
+            let id = NEXT.load(Ordering::Relaxed);
+            NEXT.store(id.wrapping_add(1), Ordering::Relaxed);
+            id
+        };
+        StoreId(id)
     }
 }
 

@@ -14,7 +14,6 @@ mod func;
 mod sections;
 mod strict;
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 use ember_bytecode::module::CompiledModule;
@@ -24,29 +23,7 @@ use wasmparser::{
     ValidatorResources, WasmFeatures,
 };
 
-/// A malformed or invalid module: what is wrong and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompileError {
-    /// What is wrong.
-    pub message: String,
-    /// Byte offset in the wasm binary.
-    pub offset: usize,
-    /// The function (module-level index) being translated, if the error is inside a body.
-    pub func_index: Option<u32>,
-}
-
-impl fmt::Display for CompileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.func_index {
-            Some(i) => write!(
-                f,
-                "{} (function {i}, at offset {:#x})",
-                self.message, self.offset
-            ),
-            None => write!(f, "{} (at offset {:#x})", self.message, self.offset),
-        }
-    }
-}
+pub use ember_bytecode::CompileError;
 
 /// The WebAssembly features Ember accepts: 1.0 and 2.0 without SIMD.
 pub fn features() -> WasmFeatures {
