@@ -2,10 +2,12 @@
 //!
 //! Ember itself uses no OS services. Firmware and other bare-metal embedders implement these
 //! traits for their board (console output, exit status, a cycle or time counter) and pass them
-//! to host functions. Board glue (heap over a static region, semihosting, UART) comes with the
-//! firmware examples.
+//! to host functions. [`heap::Heap`] turns a static memory region into the global allocator.
+//! Board glue (semihosting, UART, test devices) comes with the firmware examples.
 #![no_std]
 #![deny(missing_docs)]
+
+pub mod heap;
 
 /// Text output (a UART, semihosting, a log buffer).
 pub trait Console {
