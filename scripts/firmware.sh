@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the firmware examples (firmware/), runs them under QEMU and prints their sizes.
+#
+#   scripts/firmware.sh            build, run the four QEMU runs, size table
+#   scripts/firmware.sh size       build and print the size table only
+#
+# Runs: Cortex-M4 (thumbv7em-none-eabihf, qemu-system-arm -M mps2-an386, semihosting) and
+# RISC-V (riscv32imac-unknown-none-elf, qemu-system-riscv32 -M virt -bios none, UART + test
+# device), each as a full build (translates the embedded .wasm) and a runtime-only build (runs
+# the precompiled blob in place). Each must print PASS and exit 0. A Cortex-M0
+# (thumbv6m-none-eabi) runtime-only build must compile and link.
+#
+# Sizes are `.text` + `.rodata` at opt-level z, LTO, panic=abort. Budgets (issue 6): full
+# <= 200 KiB, runtime-only <= 64 KiB; with FIRMWARE_BUDGETS=enforce a build over budget fails.
+#
+# Needs the three targets (rustup target add ...) and QEMU (apt-get install
+# qemu-system-arm qemu-system-misc); .ci/run installs them.
+set -euo pipefail
+cd "$(dirname "$0")/../firmware"
+mode="${1:-run}"
+
+build() { # target variant -> path of a copy of the ELF (variants share one target dir)
+    local features=()
+    [ "$2" = full ] && features=(--features full)
+    cargo build -q --release --target "$1" "${features[@]}" >&2
+    mkdir -p target/out
+    cp "target/$1/release/ember-firmware" "target/out/$1-$2.elf"
+    echo "target/out/$1-$2.elf"
+}
+
+status=0
+run() { # name elf qemu-command...
+    local name="$1" elf="$2"
+    shift 2
+    echo "--- $name"
+    local out
+    if out=$(timeout 120 "$@" -kernel "$elf" 2>&1); then
+        echo "$out"
+        if ! grep -q '^PASS$' <<<"$out"; then
+            echo "firmware: $name exited 0 without PASS"
+            status=1
+        fi
+    else
+        echo "$out"
+        echo "firmware: $name FAILED (exit status $?)"
+        status=1
+    fi
+}
+
+ARM=(qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none
+     -semihosting-config enable=on,target=native)
+RISCV=(qemu-system-riscv32 -M virt -bios none -nographic -monitor none -serial stdio)
+
+declare -A elf
+for t in thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
+    for v in full runtime-only; do
+        elf[$t/$v]=$(build "$t" "$v")
+    done
+done
+elf[thumbv6m-none-eabi/runtime-only]=$(build thumbv6m-none-eabi runtime-only)
+
+if [ "$mode" = run ]; then
+    run "Cortex-M4, full" "${elf[thumbv7em-none-eabihf/full]}" "${ARM[@]}"
+    run "Cortex-M4, runtime-only" "${elf[thumbv7em-none-eabihf/runtime-only]}" "${ARM[@]}"
+    run "RISC-V, full" "${elf[riscv32imac-unknown-none-elf/full]}" "${RISCV[@]}"
+    run "RISC-V, runtime-only" "${elf[riscv32imac-unknown-none-elf/runtime-only]}" "${RISCV[@]}"
+fi
+
+echo
+echo "| target | build | .text | .rodata | .data | .bss (incl. 256 KiB heap) | .text + .rodata | budget |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
+for key in thumbv7em-none-eabihf/full thumbv7em-none-eabihf/runtime-only \
+           riscv32imac-unknown-none-elf/full riscv32imac-unknown-none-elf/runtime-only \
+           thumbv6m-none-eabi/runtime-only; do
+    e="${elf[$key]}"
+    read -r text rodata data bss < <(llvm-size -A "$e" | awk '
+        $1 == ".text" || $1 == ".vector_table" { t += $2 } $1 == ".rodata" { r = $2 }
+        $1 == ".data" { d = $2 } $1 == ".bss" { b = $2 } END { print t, r, d, b }')
+    total=$((text + rodata))
+    budget=$((64 * 1024))
+    [ "${key#*/}" = full ] && budget=$((200 * 1024))
+    mark="≤ $((budget / 1024)) KiB"
+    if [ "$total" -gt "$budget" ]; then
+        mark="over ($((budget / 1024)) KiB)"
+        [ "${FIRMWARE_BUDGETS:-report}" = enforce ] && status=1
+    fi
+    echo "| ${key%/*} | ${key#*/} | $text | $rodata | $data | $bss | $total ($((total / 1024)) KiB) | $mark |"
+done
+exit "$status"
