@@ -80,15 +80,64 @@ macro_rules! role {
     };
 }
 
+/// What a failed check found: a small value, turned into a message only on failure (keeps
+/// the per-instruction code small: no formatting inlined into each instruction's step).
+#[derive(Clone, Copy)]
+enum Fault {
+    UnknownOperand(&'static str),
+    IndexOutOfRange(&'static str, u32),
+    OutOfRange(&'static str, u32),
+    Slot(Slot, u32),
+    Fits(&'static str, Slot, usize, u32),
+    NoMemory,
+    NotFuncref(u32),
+    NotMutable(u32),
+    NotDeclared(u32),
+    ElemTableTypes,
+    TableTypes,
+    Returns(usize, usize),
+}
+
+impl Fault {
+    #[cold]
+    #[inline(never)]
+    fn message(self) -> String {
+        match self {
+            Fault::UnknownOperand(name) => format!("unknown operand `{name}`"),
+            Fault::IndexOutOfRange(what, i) => format!("{what} index {i} out of range"),
+            Fault::OutOfRange(what, i) => format!("{what} {i} out of range"),
+            Fault::Slot(s, frame) => format!("slot {s} outside the frame of {frame} slots"),
+            Fault::Fits(what, base, n, frame) => {
+                format!("{what} at slot {base} needs {n} slots, frame has {frame}")
+            }
+            Fault::NoMemory => String::from("the module has no memory"),
+            Fault::NotFuncref(t) => format!("table {t} is not a funcref table"),
+            Fault::NotMutable(g) => format!("global {g} is not mutable"),
+            Fault::NotDeclared(f) => format!("function {f} is not declared"),
+            Fault::ElemTableTypes => String::from("element segment and table types differ"),
+            Fault::TableTypes => String::from("table element types differ"),
+            Fault::Returns(0, results) => {
+                format!("returns no value, function has {results} results")
+            }
+            Fault::Returns(1, results) => {
+                format!("returns one value, function has {results} results")
+            }
+            Fault::Returns(n, results) => {
+                format!("returns {n} values, function has {results} results")
+            }
+        }
+    }
+}
+
 /// An operand type the verifier knows how to check.
 trait Check: Copy {
     /// Checks the operand (inlined: `role` is a constant at every call).
-    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String>;
+    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault>;
 }
 
 impl Check for u16 {
     #[inline(always)]
-    fn check(self, role: Role, _: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check(self, role: Role, _: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
         match role {
             Role::Count | Role::Base => Ok(()),
             _ => cx.slot(self),
@@ -98,7 +147,7 @@ impl Check for u16 {
 
 impl Check for u32 {
     #[inline(always)]
-    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
         let m = cx.m;
         let (ok, what) = match role {
             Role::Func => ((self as usize) < m.funcs.len(), "function"),
@@ -106,54 +155,52 @@ impl Check for u32 {
             Role::Table => ((self as usize) < m.tables.len(), "table"),
             Role::Index => ((self as usize) < m.globals.len(), "global"),
             Role::Segment | Role::Offset | Role::Value | Role::Count => (true, ""),
-            Role::Imm | Role::Base | Role::Other => {
-                return Err(format!("unknown operand `{name}`"));
-            }
+            Role::Imm | Role::Base | Role::Other => return Err(Fault::UnknownOperand(name)),
         };
         if ok {
             Ok(())
         } else {
-            Err(format!("{what} index {self} out of range"))
+            Err(Fault::IndexOutOfRange(what, self))
         }
     }
 }
 
 impl Check for i32 {
     #[inline(always)]
-    fn check(self, role: Role, name: &str, cx: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
         match role {
             Role::Offset => cx.branch(self),
             Role::Imm => Ok(()),
-            _ => Err(format!("unknown operand `{name}`")),
+            _ => Err(Fault::UnknownOperand(name)),
         }
     }
 }
 
 impl Check for u64 {
     #[inline(always)]
-    fn check(self, role: Role, name: &str, _: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check(self, role: Role, name: &'static str, _: &mut FuncCx<'_>) -> Result<(), Fault> {
         match role {
             Role::Value => Ok(()),
-            _ => Err(format!("unknown operand `{name}`")),
+            _ => Err(Fault::UnknownOperand(name)),
         }
     }
 }
 
 /// A tail operand type: slots and branch offsets.
 trait CheckTail: Copy {
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String>;
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault>;
 }
 
 impl CheckTail for Slot {
     #[inline(always)]
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
         cx.slot(self)
     }
 }
 
 impl CheckTail for BrOffset {
     #[inline(always)]
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), String> {
+    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
         cx.branch(self)
     }
 }
@@ -222,8 +269,8 @@ impl Step<'_, '_> {
     /// Records a failed check of instruction `mnemonic`; returns the failure result (0).
     #[cold]
     #[inline(never)]
-    fn fail(&mut self, mnemonic: &str, e: String) -> usize {
-        self.error = Some(format!("{mnemonic}: {e}"));
+    fn fail(&mut self, mnemonic: &str, e: Fault) -> usize {
+        self.error = Some(format!("{mnemonic}: {}", e.message()));
         0
     }
 }
@@ -256,31 +303,25 @@ struct FuncCx<'a> {
 
 impl FuncCx<'_> {
     #[inline(always)]
-    fn slot(&self, s: Slot) -> Result<(), String> {
+    fn slot(&self, s: Slot) -> Result<(), Fault> {
         if u32::from(s) < self.frame_size {
             Ok(())
         } else {
-            Err(format!(
-                "slot {s} outside the frame of {} slots",
-                self.frame_size
-            ))
+            Err(Fault::Slot(s, self.frame_size))
         }
     }
     #[inline(always)]
-    fn branch(&mut self, offset: BrOffset) -> Result<(), String> {
+    fn branch(&mut self, offset: BrOffset) -> Result<(), Fault> {
         self.targets.push(self.pc as i64 + i64::from(offset));
         Ok(())
     }
     /// `base + n` slots fit in the frame.
     #[inline(always)]
-    fn fits(&self, base: Slot, n: usize, what: &str) -> Result<(), String> {
+    fn fits(&self, base: Slot, n: usize, what: &'static str) -> Result<(), Fault> {
         if u64::from(base) + n as u64 <= u64::from(self.frame_size) {
             Ok(())
         } else {
-            Err(format!(
-                "{what} at slot {base} needs {n} slots, frame has {}",
-                self.frame_size
-            ))
+            Err(Fault::Fits(what, base, n, self.frame_size))
         }
     }
 }
@@ -401,51 +442,51 @@ fn specific(
     body: &FuncBody,
     declared: &[bool],
     cx: &FuncCx<'_>,
-) -> Result<(), String> {
+) -> Result<(), Fault> {
     let m = cx.m;
     if uses_memory && m.memories.is_empty() {
-        return Err(String::from("the module has no memory"));
+        return Err(Fault::NoMemory);
     }
     let results = usize::from(body.num_results);
     let table = |t: u32| {
         m.tables
             .get(t as usize)
-            .ok_or_else(|| format!("table {t} out of range"))
+            .ok_or(Fault::OutOfRange("table", t))
     };
     let data = |s: u32| {
         if (s as usize) < m.datas.len() {
             Ok(())
         } else {
-            Err(format!("data segment {s} out of range"))
+            Err(Fault::OutOfRange("data segment", s))
         }
     };
     let elem = |s: u32| {
         m.elems
             .get(s as usize)
-            .ok_or_else(|| format!("element segment {s} out of range"))
+            .ok_or(Fault::OutOfRange("element segment", s))
     };
     match *instr {
         Instr::Call(i) => {
             let t = m
                 .func_type(i.func)
-                .ok_or_else(|| format!("function {} out of range", i.func))?;
+                .ok_or(Fault::OutOfRange("function", i.func))?;
             cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
         }
         Instr::CallIndirect(i) => {
             if table(i.table)?.element != RefType::FuncRef {
-                return Err(format!("table {} is not a funcref table", i.table));
+                return Err(Fault::NotFuncref(i.table));
             }
             let t = m
                 .types
                 .get(i.ty as usize)
-                .ok_or_else(|| format!("type {} out of range", i.ty))?;
+                .ok_or(Fault::OutOfRange("type", i.ty))?;
             cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
         }
         Instr::GlobalSet(i) if !m.globals.get(i.index as usize).is_some_and(|g| g.mutable) => {
-            return Err(format!("global {} is not mutable", i.index));
+            return Err(Fault::NotMutable(i.index));
         }
         Instr::RefFunc(i) if !declared.get(i.func as usize).copied().unwrap_or(false) => {
-            return Err(format!("function {} is not declared", i.func));
+            return Err(Fault::NotDeclared(i.func));
         }
         Instr::MemoryInit(i) => data(i.segment)?,
         Instr::DataDrop(i) => data(i.segment)?,
@@ -455,27 +496,24 @@ fn specific(
         Instr::TableInit(i) => {
             let same = elem(i.segment)?.ty == table(i.table)?.element;
             if !same {
-                return Err(String::from("element segment and table types differ"));
+                return Err(Fault::ElemTableTypes);
             }
         }
         Instr::TableCopy(i) => {
             let same = table(i.dst_table)?.element == table(i.src_table)?.element;
             if !same {
-                return Err(String::from("table element types differ"));
+                return Err(Fault::TableTypes);
             }
         }
         Instr::CopyMany(i) => cx.fits(i.dst, usize::from(i.count), "copy_many")?,
         Instr::Return(_) if results != 0 => {
-            return Err(format!("returns no value, function has {results} results"));
+            return Err(Fault::Returns(0, results));
         }
         Instr::ReturnSlot(_) | Instr::ReturnImm32(_) | Instr::ReturnImm64(_) if results != 1 => {
-            return Err(format!("returns one value, function has {results} results"));
+            return Err(Fault::Returns(1, results));
         }
         Instr::ReturnMany(i) if usize::from(i.count) != results => {
-            return Err(format!(
-                "returns {} values, function has {results} results",
-                i.count
-            ));
+            return Err(Fault::Returns(usize::from(i.count), results));
         }
         _ => {}
     }
