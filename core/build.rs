@@ -1,7 +1,9 @@
 //! Chooses the executor's dispatch (see `src/exec/threaded.rs`): handlers that tail-call the
 //! next instruction's handler where the compiler is known to turn those calls into jumps
 //! (optimised builds for x86-64 and AArch64), the portable loop everywhere else (debug builds,
-//! 32-bit microcontrollers, wasm) or when the `portable-dispatch` feature asks for it.
+//! 32-bit microcontrollers, wasm), under sanitizers or fuzzing instrumentation (AddressSanitizer
+//! keeps the calls as calls: every executed instruction would take a stack frame), or when the
+//! `portable-dispatch` feature asks for it.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ember_tail_dispatch)");
@@ -10,7 +12,11 @@ fn main() {
     let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
     let sibling_calls = matches!(arch.as_str(), "x86_64" | "aarch64");
     let portable = std::env::var_os("CARGO_FEATURE_PORTABLE_DISPATCH").is_some();
-    if optimised && sibling_calls && !portable {
+    // `cfg(sanitize = "...")` (-Zsanitizer) and `cfg(fuzzing)` (cargo fuzz) show up as these.
+    let instrumented = std::env::var_os("CARGO_CFG_SANITIZE").is_some()
+        || std::env::var_os("CARGO_CFG_FUZZING").is_some();
+    println!("cargo::rerun-if-env-changed=CARGO_CFG_SANITIZE");
+    if optimised && sibling_calls && !portable && !instrumented {
         println!("cargo::rustc-cfg=ember_tail_dispatch");
     }
 }

@@ -3,7 +3,6 @@
 use super::{Executor, Stop};
 use crate::error::TrapCode;
 use crate::store::MemoryEntity;
-use ember_bytecode::Slot;
 
 /// `start .. start + len` as a `usize` range if it lies within `size` bytes.
 #[inline(always)]
@@ -30,38 +29,6 @@ impl<T> Executor<'_, T> {
             .memories
             .get_mut(self.mem)
             .ok_or(Stop::BadCode)
-    }
-
-    /// Reads `N` bytes at `addr + offset`.
-    #[inline(always)]
-    pub(super) fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
-        self.load_ea(self.u32(addr), offset)
-    }
-
-    /// Reads `N` bytes at `a + offset` (`a` an already computed 32-bit address).
-    #[inline(always)]
-    pub(super) fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
-        let ea = u64::from(a) + u64::from(offset);
-        let data = &self.memory()?.data;
-        let r = range(ea, N as u64, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        let mut b = [0u8; N];
-        b.copy_from_slice(&data[r]);
-        Ok(b)
-    }
-
-    /// Writes `N` bytes at `addr + offset`.
-    #[inline(always)]
-    pub(super) fn store<const N: usize>(
-        &mut self,
-        addr: Slot,
-        offset: u32,
-        bytes: [u8; N],
-    ) -> Result<(), Stop> {
-        let ea = u64::from(self.u32(addr)) + u64::from(offset);
-        let data = &mut self.memory_mut()?.data;
-        let r = range(ea, N as u64, data.len()).ok_or(TrapCode::MemoryOutOfBounds)?;
-        data[r].copy_from_slice(&bytes);
-        Ok(())
     }
 
     /// `memory.grow`: the old size in pages, or `u32::MAX` (-1) if the memory cannot grow.

@@ -380,57 +380,15 @@ impl<'s, T> Executor<'s, T> {
         self.get(s) as u32
     }
     #[inline(always)]
-    pub(super) fn i32(&self, s: Slot) -> i32 {
-        self.get(s) as u32 as i32
-    }
-    #[inline(always)]
     pub(super) fn u64(&self, s: Slot) -> u64 {
         self.get(s)
-    }
-    #[inline(always)]
-    pub(super) fn i64(&self, s: Slot) -> i64 {
-        self.get(s) as i64
-    }
-    #[inline(always)]
-    pub(super) fn f32(&self, s: Slot) -> f32 {
-        f32::from_bits(self.get(s) as u32)
-    }
-    #[inline(always)]
-    pub(super) fn f64(&self, s: Slot) -> f64 {
-        f64::from_bits(self.get(s))
     }
     #[inline(always)]
     pub(super) fn set_u32(&mut self, s: Slot, v: u32) {
         self.set(s, u64::from(v));
     }
     #[inline(always)]
-    pub(super) fn set_i32(&mut self, s: Slot, v: i32) {
-        self.set(s, u64::from(v as u32));
-    }
-    #[inline(always)]
     pub(super) fn set_u64(&mut self, s: Slot, v: u64) {
         self.set(s, v);
-    }
-    #[inline(always)]
-    pub(super) fn set_i64(&mut self, s: Slot, v: i64) {
-        self.set(s, v as u64);
-    }
-    #[inline(always)]
-    pub(super) fn set_f32(&mut self, s: Slot, v: f32) {
-        self.set(s, u64::from(v.to_bits()));
-    }
-    #[inline(always)]
-    pub(super) fn set_f64(&mut self, s: Slot, v: f64) {
-        self.set(s, v.to_bits());
-    }
-    #[inline(always)]
-    pub(super) fn set_bool(&mut self, s: Slot, v: bool) {
-        self.set(s, u64::from(v));
-    }
-
-    /// Jumps by a branch offset relative to the current instruction.
-    #[inline(always)]
-    pub(super) fn branch(&mut self, offset: i32) {
-        self.pc = self.pc.wrapping_add_signed(offset as isize);
     }
 }
