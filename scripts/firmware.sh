@@ -14,10 +14,18 @@
 # <= 200 KiB, runtime-only <= 64 KiB; with FIRMWARE_BUDGETS=enforce a build over budget fails.
 #
 # Needs the three targets (rustup target add ...) and QEMU (apt-get install
-# qemu-system-arm qemu-system-misc); .ci/run installs them.
+# qemu-system-arm qemu-system-misc), and llvm-size (on PATH or `rustup component add
+# llvm-tools`); .ci/run installs them.
 set -euo pipefail
 cd "$(dirname "$0")/../firmware"
 mode="${1:-run}"
+
+# llvm-size: on PATH, or from rustup's llvm-tools component.
+if command -v llvm-size >/dev/null; then
+    LLVM_SIZE=llvm-size
+else
+    LLVM_SIZE="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-size"
+fi
 
 build() { # target variant -> path of a copy of the ELF (variants share one target dir)
     local features=()
@@ -73,7 +81,7 @@ for key in thumbv7em-none-eabihf/full thumbv7em-none-eabihf/runtime-only \
            riscv32imac-unknown-none-elf/full riscv32imac-unknown-none-elf/runtime-only \
            thumbv6m-none-eabi/runtime-only; do
     e="${elf[$key]}"
-    read -r text rodata data bss < <(llvm-size -A "$e" | awk '
+    read -r text rodata data bss < <("$LLVM_SIZE" -A "$e" | awk '
         $1 == ".text" || $1 == ".vector_table" { t += $2 } $1 == ".rodata" { r = $2 }
         $1 == ".data" { d = $2 } $1 == ".bss" { b = $2 } END { print t, r, d, b }')
     total=$((text + rodata))
