@@ -430,6 +430,24 @@ macro_rules! for_each_op {
             /// Copy sign of `rhs` onto `lhs`.
             F64Copysign f64_copysign "f64.copysign" { dst: Slot, lhs: Slot, rhs: Slot };
 
+            // ---- float arithmetic with a constant right operand (bits in `value`) ----
+            /// `dst = lhs + value` (f32).
+            F32AddImm f32_add_imm "f32.add_imm" { dst: Slot, lhs: Slot, value: u32 };
+            /// `dst = lhs - value` (f32).
+            F32SubImm f32_sub_imm "f32.sub_imm" { dst: Slot, lhs: Slot, value: u32 };
+            /// `dst = lhs * value` (f32).
+            F32MulImm f32_mul_imm "f32.mul_imm" { dst: Slot, lhs: Slot, value: u32 };
+            /// `dst = lhs / value` (f32).
+            F32DivImm f32_div_imm "f32.div_imm" { dst: Slot, lhs: Slot, value: u32 };
+            /// `dst = lhs + value` (f64).
+            F64AddImm f64_add_imm "f64.add_imm" { dst: Slot, lhs: Slot, value: u64 };
+            /// `dst = lhs - value` (f64).
+            F64SubImm f64_sub_imm "f64.sub_imm" { dst: Slot, lhs: Slot, value: u64 };
+            /// `dst = lhs * value` (f64).
+            F64MulImm f64_mul_imm "f64.mul_imm" { dst: Slot, lhs: Slot, value: u64 };
+            /// `dst = lhs / value` (f64).
+            F64DivImm f64_div_imm "f64.div_imm" { dst: Slot, lhs: Slot, value: u64 };
+
             // ---- memory ----
             /// Load a byte, sign-extended to 64 bits (serves i32.load8_s and i64.load8_s).
             Load8S load8_s "load8_s" { dst: Slot, addr: Slot, offset: u32 };

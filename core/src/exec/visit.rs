@@ -46,6 +46,26 @@ macro_rules! bin_imm {
     )*};
 }
 
+/// `dst = f(lhs, constant)`: float arithmetic whose right operand is the bits in `value`.
+macro_rules! bin_fimm {
+    (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, _: $Ty) -> Flow {
+            Err(Stop::BadCode)
+        }
+    )*};
+    ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let $a = self.$get(i.lhs);
+            let $b = $from(i.value);
+            self.$set(i.dst, $e);
+            self.pc += $Ty::SIZE;
+            Ok(())
+        }
+    )*};
+}
+
 /// `dst = f(src)`.
 macro_rules! un {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
@@ -490,6 +510,16 @@ macro_rules! pure_handlers {
             f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
         }
+        bin_fimm! { $(@$stub)?
+            f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a, b| a + b;
+            f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a, b| a - b;
+            f32_mul_imm F32MulImm: f32 -> set_f32, f32::from_bits |a, b| a * b;
+            f32_div_imm F32DivImm: f32 -> set_f32, f32::from_bits |a, b| a / b;
+            f64_add_imm F64AddImm: f64 -> set_f64, f64::from_bits |a, b| a + b;
+            f64_sub_imm F64SubImm: f64 -> set_f64, f64::from_bits |a, b| a - b;
+            f64_mul_imm F64MulImm: f64 -> set_f64, f64::from_bits |a, b| a * b;
+            f64_div_imm F64DivImm: f64 -> set_f64, f64::from_bits |a, b| a / b;
+        }
 
         // ---- memory ----
 
@@ -561,7 +591,8 @@ macro_rules! pure_handlers {
 }
 
 pub(super) use {
-    bin, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add, pure_handlers, store, un,
+    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add, pure_handlers,
+    store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

@@ -38,6 +38,24 @@ macro_rules! imm {
         Some(|dst, lhs, imm, out: &mut Out| $t { dst, lhs, imm }.encode(out))
     };
 }
+/// Encoder of a float operator with a constant right operand (bits).
+macro_rules! fimm32 {
+    ($t:ident) => {
+        |dst, lhs, bits: u64, out: &mut Out| {
+            $t {
+                dst,
+                lhs,
+                value: bits as u32,
+            }
+            .encode(out)
+        }
+    };
+}
+macro_rules! fimm64 {
+    ($t:ident) => {
+        |dst, lhs, value: u64, out: &mut Out| $t { dst, lhs, value }.encode(out)
+    };
+}
 macro_rules! un {
     ($t:ident) => {
         |dst, src, out: &mut Out| $t { dst, src }.encode(out)
@@ -418,10 +436,10 @@ impl FuncTranslator<'_> {
             O::F32Trunc => self.unop(un!(F32Trunc))?,
             O::F32Nearest => self.unop(un!(F32Nearest))?,
             O::F32Sqrt => self.unop(un!(F32Sqrt))?,
-            O::F32Add => self.binop(reg!(F32Add))?,
-            O::F32Sub => self.binop(reg!(F32Sub))?,
-            O::F32Mul => self.binop(reg!(F32Mul))?,
-            O::F32Div => self.binop(reg!(F32Div))?,
+            O::F32Add => self.float_op(reg!(F32Add), fimm32!(F32AddImm))?,
+            O::F32Sub => self.float_op(reg!(F32Sub), fimm32!(F32SubImm))?,
+            O::F32Mul => self.float_op(reg!(F32Mul), fimm32!(F32MulImm))?,
+            O::F32Div => self.float_op(reg!(F32Div), fimm32!(F32DivImm))?,
             O::F32Min => self.binop(reg!(F32Min))?,
             O::F32Max => self.binop(reg!(F32Max))?,
             O::F32Copysign => self.binop(reg!(F32Copysign))?,
@@ -440,10 +458,10 @@ impl FuncTranslator<'_> {
             O::F64Trunc => self.unop(un!(F64Trunc))?,
             O::F64Nearest => self.unop(un!(F64Nearest))?,
             O::F64Sqrt => self.unop(un!(F64Sqrt))?,
-            O::F64Add => self.binop(reg!(F64Add))?,
-            O::F64Sub => self.binop(reg!(F64Sub))?,
-            O::F64Mul => self.binop(reg!(F64Mul))?,
-            O::F64Div => self.binop(reg!(F64Div))?,
+            O::F64Add => self.float_op(reg!(F64Add), fimm64!(F64AddImm))?,
+            O::F64Sub => self.float_op(reg!(F64Sub), fimm64!(F64SubImm))?,
+            O::F64Mul => self.float_op(reg!(F64Mul), fimm64!(F64MulImm))?,
+            O::F64Div => self.float_op(reg!(F64Div), fimm64!(F64DivImm))?,
             O::F64Min => self.binop(reg!(F64Min))?,
             O::F64Max => self.binop(reg!(F64Max))?,
             O::F64Copysign => self.binop(reg!(F64Copysign))?,
@@ -526,6 +544,24 @@ impl FuncTranslator<'_> {
         let pos = self.code.len();
         enc(self.home(h), lhs, rhs, self.code);
         self.def(pos, h, None)
+    }
+
+    /// A float binary operator; a constant right operand goes into the immediate form (only
+    /// on the right: operand order decides which NaN payload propagates).
+    fn float_op(
+        &mut self,
+        reg: fn(Slot, Slot, Slot, &mut Out),
+        imm: fn(Slot, Slot, u64, &mut Out),
+    ) -> Result<(), CompileError> {
+        if let Some(&Entry::Const(bits)) = self.b.stack.last() {
+            self.pop()?;
+            let (h, ea) = self.pop()?;
+            let lhs = self.operand(h, ea);
+            let pos = self.code.len();
+            imm(self.home(h), lhs, bits, self.code);
+            return self.def(pos, h, None);
+        }
+        self.binop(reg)
     }
 
     /// An integer binary operator, folding a constant operand into the immediate form.

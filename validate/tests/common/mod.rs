@@ -32,8 +32,12 @@ fn is_slot(mnemonic: &str, field: &str) -> bool {
     match field {
         // `global.get/set index` is a global index.
         "index" => !mnemonic.starts_with("global."),
-        // Constants carry a value, not a slot.
-        "value" => !mnemonic.starts_with("const") && !mnemonic.starts_with("return_imm"),
+        // Constants carry a value, not a slot (float `_imm` forms carry the constant's bits).
+        "value" => {
+            !mnemonic.starts_with("const")
+                && !mnemonic.starts_with("return_imm")
+                && !mnemonic.ends_with("_imm")
+        }
         f => SLOT_FIELDS.contains(&f),
     }
 }
