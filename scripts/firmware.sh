@@ -27,10 +27,11 @@ else
     LLVM_SIZE="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-size"
 fi
 
-build() { # target variant -> path of a copy of the ELF (variants share one target dir)
+# Variants share firmware/target (whatever CARGO_TARGET_DIR says); each ELF is copied out.
+build() { # target variant -> path of the copy
     local features=()
     [ "$2" = full ] && features=(--features full)
-    cargo build -q --release --target "$1" "${features[@]}" >&2
+    cargo build -q --release --target "$1" --target-dir "$PWD/target" "${features[@]}" >&2
     mkdir -p target/out
     cp "target/$1/release/ember-firmware" "target/out/$1-$2.elf"
     echo "target/out/$1-$2.elf"
@@ -41,16 +42,14 @@ run() { # name elf qemu-command...
     local name="$1" elf="$2"
     shift 2
     echo "--- $name"
-    local out
-    if out=$(timeout 120 "$@" -kernel "$elf" 2>&1); then
-        echo "$out"
-        if ! grep -q '^PASS$' <<<"$out"; then
-            echo "firmware: $name exited 0 without PASS"
-            status=1
-        fi
-    else
-        echo "$out"
-        echo "firmware: $name FAILED (exit status $?)"
+    local out code=0
+    out=$(timeout 120 "$@" -kernel "$elf" 2>&1) || code=$?
+    echo "$out"
+    if [ "$code" -ne 0 ]; then
+        echo "firmware: $name FAILED (exit status $code)"
+        status=1
+    elif ! grep -q '^PASS$' <<<"$out"; then
+        echo "firmware: $name exited 0 without PASS"
         status=1
     fi
 }
@@ -62,10 +61,10 @@ RISCV=(qemu-system-riscv32 -M virt -bios none -nographic -monitor none -serial s
 declare -A elf
 for t in thumbv7em-none-eabihf riscv32imac-unknown-none-elf; do
     for v in full runtime-only; do
-        elf[$t/$v]=$(build "$t" "$v")
+        elf[$t/$v]=$(build "$t" "$v") || exit 1
     done
 done
-elf[thumbv6m-none-eabi/runtime-only]=$(build thumbv6m-none-eabi runtime-only)
+elf[thumbv6m-none-eabi/runtime-only]=$(build thumbv6m-none-eabi runtime-only) || exit 1
 
 if [ "$mode" = run ]; then
     run "Cortex-M4, full" "${elf[thumbv7em-none-eabihf/full]}" "${ARM[@]}"
