@@ -1,6 +1,7 @@
 //! `ember-bench compare [--quick] [--reps N] [--only NAME] [--svg FILE]`: runs every workload on
 //! Ember and wasmi 2.0 alternately and prints markdown tables.
-//! `ember-bench run ember|wasmi WORKLOAD [N]`: runs one workload once (for profilers).
+//! `ember-bench run ember|wasmi WORKLOAD [N]`: runs one workload once (for profilers; built with
+//! `--features op-stats`, also prints the most executed instructions and pairs).
 //! `ember-bench translate ember|wasmi-eager|wasmi-lazy MODULE [REPS]`: compiles one module.
 
 use ember_bench::engines::{self, Mode};
@@ -221,8 +222,29 @@ fn run_one(args: &[String]) -> Result<(), String> {
         _ => return Err(format!("unknown engine {engine}")),
     };
     println!("{name}({n}) = {} in {:.3} s", r?, t);
+    print_op_stats();
     Ok(())
 }
+
+/// With the `op-stats` feature: the most executed instructions and instruction pairs of the
+/// last `run ember` (how superinstructions are chosen).
+#[cfg(feature = "op-stats")]
+fn print_op_stats() {
+    let singles = ember::op_stats::singles();
+    let total: u64 = singles.iter().map(|s| s.1).sum();
+    let pct = |n: u64| 100.0 * n as f64 / total.max(1) as f64;
+    println!("\nexecuted instructions: {total}");
+    for (name, n) in singles.iter().take(40) {
+        println!("{:6.2}%  {n:>12}  {name}", pct(*n));
+    }
+    println!("\npairs:");
+    for (a, b, n) in ember::op_stats::pairs().iter().take(40) {
+        println!("{:6.2}%  {n:>12}  {a} -> {b}", pct(*n));
+    }
+}
+
+#[cfg(not(feature = "op-stats"))]
+fn print_op_stats() {}
 
 fn translate_one(args: &[String]) -> Result<(), String> {
     let (engine, name) = match args {

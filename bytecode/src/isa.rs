@@ -500,6 +500,14 @@ macro_rules! for_each_op {
             Store32 store32 "store32" { addr: Slot, value: Slot, offset: u32 };
             /// Store 64 bits (i64.store, f64.store).
             Store64 store64 "store64" { addr: Slot, value: Slot, offset: u32 };
+            /// Store the low byte of the constant `imm`.
+            Store8Imm store8_imm "store8_imm" { addr: Slot, imm: i32, offset: u32 };
+            /// Store the low 16 bits of the constant `imm`.
+            Store16Imm store16_imm "store16_imm" { addr: Slot, imm: i32, offset: u32 };
+            /// Store the constant `imm` (32 bits).
+            Store32Imm store32_imm "store32_imm" { addr: Slot, imm: i32, offset: u32 };
+            /// Store the constant `imm` sign-extended to 64 bits.
+            Store64Imm store64_imm "store64_imm" { addr: Slot, imm: i32, offset: u32 };
             /// `dst = memory.size` in pages.
             MemorySize memory_size "memory.size" { dst: Slot };
             /// Grow memory by `delta` pages; `dst` = old size or -1.

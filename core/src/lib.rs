@@ -58,6 +58,8 @@ pub use config::{CompilationMode, Config};
 pub use context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 pub use engine::Engine;
 pub use error::{CompileError, Error, Result, Trap, TrapCode};
+#[cfg(feature = "op-stats")]
+pub use exec::op_stats;
 pub use externals::{Extern, ExternType};
 pub use func::Func;
 pub use global::Global;

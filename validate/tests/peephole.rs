@@ -351,3 +351,34 @@ fn too_large_frames_are_errors_not_panics() {
     assert!(e.message.starts_with("function too large"), "{e}");
     assert_eq!(e.func_index, Some(0));
 }
+
+#[test]
+fn constant_store_values_use_the_store_immediate_forms() {
+    let body = "(param i32)
+         local.get 0 i32.const 0x1ff i32.store8 offset=1
+         local.get 0 i32.const -2 i32.store16
+         local.get 0 i32.const 0xdeadbeef i32.store offset=8
+         local.get 0 i64.const -3 i64.store
+         local.get 0 i64.const 0x1_0000_0000 i64.store   ;; does not fit i32: no imm form
+         local.get 0 f64.const 0 f64.store
+         local.get 0 i64.const 0x1_0000_0005 i64.store32 ;; low 32 bits
+         local.get 0 local.get 0 i32.store";
+    let got = dis(&format!("(module (memory 1) (func $f {body}))"));
+    assert_eq!(
+        got,
+        [
+            "store8_imm addr=0 imm=511 offset=1",
+            "store16_imm addr=0 imm=-2 offset=0",
+            "store32_imm addr=0 imm=-559038737 offset=8",
+            "store64_imm addr=0 imm=-3 offset=0",
+            "const64 dst=2 value=4294967296",
+            "store64 addr=0 value=2 offset=0",
+            "store64_imm addr=0 imm=0 offset=0",
+            "store32_imm addr=0 imm=5 offset=0",
+            "store32 addr=0 value=0 offset=0",
+            "return",
+        ],
+        "\ngot:\n  {}\n",
+        got.join("\n  ")
+    );
+}

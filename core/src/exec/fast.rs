@@ -11,7 +11,7 @@
 use super::stack::Frame;
 use super::visit::{
     bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add, pure_handlers,
-    store, un,
+    store, store_imm, un,
 };
 use super::{Flow, Stop, float, numeric};
 use crate::error::TrapCode;
@@ -131,6 +131,18 @@ impl Hot<'_, '_> {
             // transfer, and branches only to instruction starts in the same function). Calls
             // and returns set `pc` to a function's start or to the instruction after a call.
             // `code` is borrowed for the whole loop, so it does not change.
+            #[cfg(feature = "op-stats")]
+            {
+                // SAFETY: as below, `pc` points at a whole instruction; an extended one is at
+                // least two bytes long.
+                let b0 = unsafe { *self.pc.0 };
+                let b1 = if b0 == EXT_PREFIX {
+                    unsafe { *self.pc.0.add(1) }
+                } else {
+                    0
+                };
+                super::op_stats::record(b0, b1);
+            }
             let r = unsafe { dispatch_ptr(self, self.pc.0) };
             if let Err(stop) = r {
                 core::hint::cold_path();

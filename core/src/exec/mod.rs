@@ -10,6 +10,8 @@ mod fast;
 mod float;
 mod memory;
 mod numeric;
+#[cfg(feature = "op-stats")]
+pub mod op_stats;
 mod stack;
 mod table;
 #[cfg(ember_tail_dispatch)]

@@ -213,6 +213,27 @@ macro_rules! store {
     )*};
 }
 
+/// Stores of a constant: `mem[addr + offset] = low bytes of imm` (sign-extended to 64 bits).
+macro_rules! store_imm {
+    (@stub $($name:ident $Ty:ident: $n:literal;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, _: $Ty) -> Flow {
+            Err(Stop::BadCode)
+        }
+    )*};
+    ($($name:ident $Ty:ident: $n:literal;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let v = i64::from(i.imm).to_le_bytes();
+            let mut b = [0u8; $n];
+            b.copy_from_slice(&v[..$n]);
+            self.store::<$n>(i.addr, i.offset, b)?;
+            self.pc += $Ty::SIZE;
+            Ok(())
+        }
+    )*};
+}
+
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
 macro_rules! handler {
     (@stub #[inline(always)] fn $name:ident(&mut $self:ident, $i:tt: $Ty:ty $(, $t:ident: $TT:ty)?) -> Flow $body:block) => {
@@ -547,6 +568,12 @@ macro_rules! pure_handlers {
             store32 Store32: 4;
             store64 Store64: 8;
         }
+        store_imm! { $(@$stub)?
+            store8_imm Store8Imm: 1;
+            store16_imm Store16Imm: 2;
+            store32_imm Store32Imm: 4;
+            store64_imm Store64Imm: 8;
+        }
 
         // ---- conversions ----
 
@@ -592,7 +619,7 @@ macro_rules! pure_handlers {
 
 pub(super) use {
     bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add, pure_handlers,
-    store, un,
+    store, store_imm, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

@@ -18,6 +18,15 @@ fn imm_of(c: u64, is64: bool) -> Option<i32> {
     }
 }
 
+/// The width of a store.
+#[derive(Clone, Copy)]
+enum StoreWidth {
+    S8,
+    S16,
+    S32,
+    S64,
+}
+
 /// An integer binary operator with an optional immediate form.
 struct IntOp {
     is64: bool,
@@ -161,44 +170,17 @@ impl FuncTranslator<'_> {
                 self.load(memarg, Width::Load16U)?
             }
             O::I64Load32S { memarg } => self.load(memarg, Width::Load32S)?,
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
-                .store(memarg, |addr, value, offset, o| {
-                    Store32 {
-                        addr,
-                        value,
-                        offset,
-                    }
-                    .encode(o)
-                })?,
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                self.store(memarg, StoreWidth::S32)?
+            }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                self.store(memarg, |addr, value, offset, o| {
-                    Store64 {
-                        addr,
-                        value,
-                        offset,
-                    }
-                    .encode(o)
-                })?
+                self.store(memarg, StoreWidth::S64)?
             }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                self.store(memarg, |addr, value, offset, o| {
-                    Store8 {
-                        addr,
-                        value,
-                        offset,
-                    }
-                    .encode(o)
-                })?
+                self.store(memarg, StoreWidth::S8)?
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
-                self.store(memarg, |addr, value, offset, o| {
-                    Store16 {
-                        addr,
-                        value,
-                        offset,
-                    }
-                    .encode(o)
-                })?
+                self.store(memarg, StoreWidth::S16)?
             }
             O::MemorySize { .. } => {
                 let h = self.height();
@@ -754,12 +736,58 @@ impl FuncTranslator<'_> {
         Some(fused)
     }
 
-    fn store(&mut self, m: MemArg, enc: fn(Slot, Slot, u32, &mut Out)) -> Result<(), CompileError> {
+    fn store(&mut self, m: MemArg, width: StoreWidth) -> Result<(), CompileError> {
         let offset = self.mem_offset(m)?;
-        let (_, value) = self.pop_slot()?;
+        let (hv, value) = self.pop()?;
+        // A constant value: the store-immediate form (64-bit stores only when the constant
+        // sign-extends from 32 bits).
+        let imm = match (value, width) {
+            (Entry::Const(c), StoreWidth::S64) => i32::try_from(c as i64).ok(),
+            (Entry::Const(c), _) => Some(c as u32 as i32),
+            _ => None,
+        };
+        if let Some(imm) = imm {
+            let (_, addr) = self.pop_slot()?;
+            self.last = None;
+            let out = &mut *self.code;
+            match width {
+                StoreWidth::S8 => Store8Imm { addr, imm, offset }.encode(out),
+                StoreWidth::S16 => Store16Imm { addr, imm, offset }.encode(out),
+                StoreWidth::S32 => Store32Imm { addr, imm, offset }.encode(out),
+                StoreWidth::S64 => Store64Imm { addr, imm, offset }.encode(out),
+            }
+            return Ok(());
+        }
+        let value = self.operand(hv, value);
         let (_, addr) = self.pop_slot()?;
         self.last = None;
-        enc(addr, value, offset, self.code);
+        let out = &mut *self.code;
+        match width {
+            StoreWidth::S8 => Store8 {
+                addr,
+                value,
+                offset,
+            }
+            .encode(out),
+            StoreWidth::S16 => Store16 {
+                addr,
+                value,
+                offset,
+            }
+            .encode(out),
+            StoreWidth::S32 => Store32 {
+                addr,
+                value,
+                offset,
+            }
+            .encode(out),
+            StoreWidth::S64 => Store64 {
+                addr,
+                value,
+                offset,
+            }
+            .encode(out),
+        }
         Ok(())
     }
 

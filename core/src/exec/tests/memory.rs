@@ -6,6 +6,7 @@ use super::*;
 /// 0 load64(addr) 1 store64(addr, v) 2 load32 3 store32 4 load8_s 5 load16_u offset 2
 /// 6 size 7 grow(delta) 8 fill(d, v, n) 9 copy(d, s, n) 10 init(d, s, n) 11 data.drop
 /// 12 load8_u with offset 0xffff_ffff 13 load32_s 14 store8 15 store16 16 load16_s 17 load8_u
+/// 18 store8_imm(addr) 0x1ff offset 1 19 store16_imm -2 20 store32_imm -3 21 store64_imm -4
 fn mem_module(max: Option<u32>) -> Inst {
     let mut b = Builder::new();
     b.memory(1, max);
@@ -89,6 +90,23 @@ fn mem_module(max: Option<u32>) -> Inst {
     store!(Store16);
     load!(Load16S, 0);
     load!(Load8U, 0);
+    let a = b.ty(&[I32], &[]);
+    macro_rules! store_imm {
+        ($Ty:ident, $imm:expr, $off:expr) => {
+            b.func(a, 0, 1, |f| {
+                f.op(Instr::$Ty($Ty {
+                    addr: 0,
+                    imm: $imm,
+                    offset: $off,
+                }))
+                .op(Instr::Return(Return {}));
+            })
+        };
+    }
+    store_imm!(Store8Imm, 0x1ff, 1);
+    store_imm!(Store16Imm, -2, 0);
+    store_imm!(Store32Imm, -3, 0);
+    store_imm!(Store64Imm, -4, 0);
     b.build()
 }
 
@@ -123,6 +141,34 @@ fn loads_and_stores() {
     // Store32 writes only 4 bytes.
     m.call(3, &[Val::I32(20), Val::I64(-1)]).unwrap();
     assert_eq!(m.mem()[20..25], [0xff, 0xff, 0xff, 0xff, 0]);
+}
+
+#[test]
+fn store_immediates_write_the_low_bytes_of_the_sign_extended_constant() {
+    let mut m = mem_module(Some(2));
+    m.mem_mut()[32..64].fill(0xaa);
+    // store8_imm 0x1ff at 32 + offset 1: one byte.
+    m.call(18, &[Val::I32(32)]).unwrap();
+    assert_eq!(m.mem()[32..35], [0xaa, 0xff, 0xaa]);
+    m.call(19, &[Val::I32(40)]).unwrap();
+    assert_eq!(m.mem()[40..43], [0xfe, 0xff, 0xaa]);
+    m.call(20, &[Val::I32(48)]).unwrap();
+    assert_eq!(m.mem()[48..53], [0xfd, 0xff, 0xff, 0xff, 0xaa]);
+    // store64_imm sign-extends: all eight bytes.
+    m.call(21, &[Val::I32(56)]).unwrap();
+    assert_eq!(
+        m.mem()[56..64],
+        [0xfc, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]
+    );
+    // Bounds: the offset counts, and a trapping store writes nothing.
+    let oob = TrapCode::MemoryOutOfBounds;
+    assert!(m.call(18, &[Val::I32(PAGE - 2)]).is_ok());
+    assert_eq!(m.trap(18, &[Val::I32(PAGE - 1)]), oob);
+    assert_eq!(m.trap(19, &[Val::I32(PAGE - 1)]), oob);
+    assert_eq!(m.trap(20, &[Val::I32(PAGE - 3)]), oob);
+    assert_eq!(m.trap(21, &[Val::I32(PAGE - 7)]), oob);
+    assert_eq!(m.trap(21, &[Val::I32(-1)]), oob);
+    assert_eq!(m.mem()[PAGE as usize - 7..], [0, 0, 0, 0, 0, 0, 0xff]);
 }
 
 #[test]
