@@ -124,15 +124,26 @@ pub(crate) fn check_limits(
     Ok(())
 }
 
-/// Checks the encoding of one operator given its bytes (opcode included).
-pub(crate) fn check_op(op: &Operator<'_>, bytes: &[u8]) -> Result<(), &'static str> {
+/// Which encoding rule an operator's bytes must follow beyond wasmparser's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OpRule {
+    /// Nothing to check.
+    None,
+    /// `memory.size`/`memory.grow`: the memory index is one `0x00` byte.
+    ZeroByte,
+    /// The last `n` bytes are single `0x00` reserved bytes (`memory.fill/init/copy`).
+    Reserved(u8),
+    /// A memory access: the offset takes at most 5 bytes.
+    MemArg,
+}
+
+/// The rule for operator `op`.
+pub(crate) fn op_rule(op: &Operator<'_>) -> OpRule {
     use Operator as O;
     match op {
-        O::MemorySize { .. } | O::MemoryGrow { .. } if bytes.len() != 2 || bytes[1] != 0 => {
-            return Err(ZERO_BYTE);
-        }
-        O::MemoryFill { .. } | O::MemoryInit { .. } => reserved_tail(bytes, 1)?,
-        O::MemoryCopy { .. } => reserved_tail(bytes, 2)?,
+        O::MemorySize { .. } | O::MemoryGrow { .. } => OpRule::ZeroByte,
+        O::MemoryFill { .. } | O::MemoryInit { .. } => OpRule::Reserved(1),
+        O::MemoryCopy { .. } => OpRule::Reserved(2),
         O::I32Load { .. }
         | O::I64Load { .. }
         | O::F32Load { .. }
@@ -155,7 +166,19 @@ pub(crate) fn check_op(op: &Operator<'_>, bytes: &[u8]) -> Result<(), &'static s
         | O::I32Store16 { .. }
         | O::I64Store8 { .. }
         | O::I64Store16 { .. }
-        | O::I64Store32 { .. } => {
+        | O::I64Store32 { .. } => OpRule::MemArg,
+        _ => OpRule::None,
+    }
+}
+
+/// Checks the bytes of one operator (opcode included) against its rule.
+pub(crate) fn check_op(rule: OpRule, bytes: &[u8]) -> Result<(), &'static str> {
+    match rule {
+        OpRule::None => {}
+        OpRule::ZeroByte if bytes.len() != 2 || bytes[1] != 0 => return Err(ZERO_BYTE),
+        OpRule::ZeroByte => {}
+        OpRule::Reserved(n) => reserved_tail(bytes, usize::from(n))?,
+        OpRule::MemArg => {
             // opcode, align (LEB), offset (LEB): the offset must take at most 5 bytes.
             let mut i = 1;
             while bytes.get(i).is_some_and(|b| b & 0x80 != 0) {
@@ -166,7 +189,6 @@ pub(crate) fn check_op(op: &Operator<'_>, bytes: &[u8]) -> Result<(), &'static s
                 return Err(TOO_LONG);
             }
         }
-        _ => {}
     }
     Ok(())
 }

@@ -10,13 +10,16 @@ mod ops;
 mod stack;
 
 use crate::CompileError;
+use crate::strict::OpRule;
 use alloc::format;
 use alloc::vec::Vec;
 use cond::Cond;
 use ember_bytecode::module::{CompiledModule, FuncBody};
 use ember_bytecode::{EXT_PREFIX, Slot};
 use wasmparser::ValidatorResources;
-use wasmparser::{FuncValidator, FunctionBody, OperatorsReader, OperatorsReaderAllocations};
+use wasmparser::{
+    FuncValidator, FunctionBody, OperatorsReader, OperatorsReaderAllocations, VisitOperator,
+};
 
 /// A compile-time operand stack entry: where the value can be found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,7 +235,8 @@ pub(crate) fn translate(
 }
 
 impl FuncTranslator<'_> {
-    /// Reads, validates and translates every operator.
+    /// Reads, validates and translates every operator: wasmparser decodes each operator straight
+    /// into a call of [`OpVisitor`], which validates it and lowers it.
     fn run(
         &mut self,
         fv: &mut FuncValidator<ValidatorResources>,
@@ -242,18 +246,29 @@ impl FuncTranslator<'_> {
         let func = self.func_index;
         let body_start = body.range().start;
         let body_bytes = body.as_bytes();
+        let mut v = OpVisitor {
+            t: self,
+            fv,
+            offset: 0,
+            rule: OpRule::None,
+        };
         while !reader.eof() {
-            let (op, off) = reader.read_with_offset().map_err(|e| wp_err(e, func))?;
-            fv.op(off, &op).map_err(|e| wp_err(e, func))?;
-            self.offset = off as usize;
-            let next = reader.original_position();
-            let op_bytes = usize::try_from(off - body_start)
-                .ok()
-                .zip(usize::try_from(next - body_start).ok())
-                .and_then(|(a, b)| body_bytes.get(a..b))
-                .unwrap_or(&[]);
-            crate::strict::check_op(&op, op_bytes).map_err(|m| self.error(m))?;
-            self.operator(&op)?;
+            let off = reader.original_position();
+            v.offset = off;
+            v.t.offset = off as usize;
+            reader
+                .visit_operator(&mut v)
+                .map_err(|e| wp_err(e, func))??;
+            if v.rule != OpRule::None {
+                let next = reader.original_position();
+                let op_bytes = usize::try_from(off - body_start)
+                    .ok()
+                    .zip(usize::try_from(next - body_start).ok())
+                    .and_then(|(a, b)| body_bytes.get(a..b))
+                    .unwrap_or(&[]);
+                crate::strict::check_op(v.rule, op_bytes).map_err(|m| v.t.error(m))?;
+                v.rule = OpRule::None;
+            }
         }
         reader.finish().map_err(|e| wp_err(e, func))
     }
@@ -341,4 +356,38 @@ impl FuncTranslator<'_> {
             pos + 1
         }
     }
+}
+
+/// The per-operator visitor: validates with the function's validator, then translates.
+struct OpVisitor<'t, 'f, 'v> {
+    t: &'t mut FuncTranslator<'f>,
+    fv: &'v mut FuncValidator<ValidatorResources>,
+    /// Offset of the operator being visited.
+    offset: u64,
+    /// The binary-format rule its bytes must still be checked against ([`crate::strict`]).
+    rule: OpRule,
+}
+
+macro_rules! define_visit {
+    ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
+        $(
+            #[allow(clippy::clone_on_copy)]
+            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+                let func = self.t.func_index;
+                self.fv
+                    .visitor(self.offset)
+                    .$visit($($($arg.clone()),*)?)
+                    .map_err(|e| wp_err(e, func))?;
+                let op = wasmparser::Operator::$op $({ $($arg),* })?;
+                self.rule = crate::strict::op_rule(&op);
+                self.t.operator(&op)
+            }
+        )*
+    };
+}
+
+// The operand types of `for_each_visit_operator!` name the lifetime `'a`.
+impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, '_> {
+    type Output = Result<(), CompileError>;
+    wasmparser::for_each_visit_operator!(define_visit);
 }
