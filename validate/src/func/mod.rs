@@ -370,19 +370,47 @@ struct OpVisitor<'t, 'f, 'v> {
 
 macro_rules! define_visit {
     ($( @$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*) )*) => {
-        $(
-            #[allow(clippy::clone_on_copy)]
-            fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-                let func = self.t.func_index;
-                self.fv
-                    .visitor(self.offset)
-                    .$visit($($($arg.clone()),*)?)
-                    .map_err(|e| wp_err(e, func))?;
-                let op = wasmparser::Operator::$op $({ $($arg),* })?;
-                self.rule = crate::strict::op_rule(&op);
-                self.t.operator(&op)
-            }
-        )*
+        $( visit_method!($proposal $op $visit $({ $($arg: $argty),* })?); )*
+    };
+}
+
+/// One `visit_*` method: validate, then lower the operators of the proposals Ember implements
+/// (WebAssembly 2.0 without SIMD, see [`crate::features`]); for any other proposal the
+/// validator reports the error (the proposal is disabled), so its methods stay small and cold.
+macro_rules! visit_method {
+    (mvp $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
+    (sign_extension $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
+    (saturating_float_to_int $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
+    (bulk_memory $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
+    (reference_types $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
+    (@lower $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
+        #[allow(clippy::clone_on_copy)]
+        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+            let func = self.t.func_index;
+            self.fv
+                .visitor(self.offset)
+                .$visit($($($arg.clone()),*)?)
+                .map_err(|e| wp_err(e, func))?;
+            let op = wasmparser::Operator::$op $({ $($arg),* })?;
+            self.rule = crate::strict::op_rule(&op);
+            self.t.operator(&op)
+        }
+    };
+    ($proposal:ident $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
+        #[cold]
+        #[inline(never)]
+        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
+            let func = self.t.func_index;
+            self.fv
+                .visitor(self.offset)
+                .$visit($($($arg),*)?)
+                .map_err(|e| wp_err(e, func))?;
+            Err(self.t.error(concat!(
+                "unsupported operator (proposal ",
+                stringify!($proposal),
+                ")"
+            )))
+        }
     };
 }
 
