@@ -1,14 +1,14 @@
 //! Structured control flow: blocks, branches, `br_table`, returns.
 
+use super::Fallible;
 use super::cond::Cond;
 use super::{Ctrl, Entry, Fixup, FuncTranslator, Kind};
-use crate::CompileError;
 use ember_bytecode::*;
 use wasmparser::BlockType;
 
 impl FuncTranslator<'_> {
     /// Parameter and result counts of a block type.
-    fn block_arity(&self, bt: BlockType) -> Result<(u32, u32), CompileError> {
+    fn block_arity(&self, bt: BlockType) -> Fallible<(u32, u32)> {
         Ok(match bt {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
@@ -24,13 +24,13 @@ impl FuncTranslator<'_> {
     }
 
     /// The branch offset from `instr` to `target`.
-    fn rel(&self, instr: usize, target: usize) -> Result<BrOffset, CompileError> {
+    fn rel(&self, instr: usize, target: usize) -> Fallible<BrOffset> {
         let d = target as i64 - instr as i64;
         i32::try_from(d).map_err(|_| self.too_large("branch offset exceeds i32"))
     }
 
     /// Writes the offset field at `field` of the branch at `instr` to jump to `target`.
-    fn patch(&mut self, instr: usize, field: usize, target: usize) -> Result<(), CompileError> {
+    fn patch(&mut self, instr: usize, field: usize, target: usize) -> Fallible {
         let off = self.rel(instr, target)?;
         self.code[field..field + 4].copy_from_slice(&off.to_le_bytes());
         if target == self.code.len() {
@@ -40,7 +40,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Binds every pending branch to frame `label` to the current position.
-    fn bind_label(&mut self, label: u32) -> Result<(), CompileError> {
+    fn bind_label(&mut self, label: u32) -> Fallible {
         // A jump or conditional branch to this label that is the last instruction emitted would
         // jump to the next instruction: drop it. (A label bound at its position now denotes the
         // same place: the instruction that follows.)
@@ -82,7 +82,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Emits an unconditional jump to frame `idx` (which is not the function frame).
-    fn emit_jump(&mut self, idx: u32) -> Result<(), CompileError> {
+    fn emit_jump(&mut self, idx: u32) -> Fallible {
         self.last = None;
         let pos = self.code.len();
         let frame = self.b.ctrl[idx as usize];
@@ -103,7 +103,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Emits a conditional branch to frame `idx` (not the function frame) when values need no copy.
-    fn emit_cond_jump(&mut self, cond: Cond, idx: u32) -> Result<(), CompileError> {
+    fn emit_cond_jump(&mut self, cond: Cond, idx: u32) -> Fallible {
         let pos = self.emit_cond_branch(cond);
         let field = self.field_of(pos);
         let frame = self.b.ctrl[idx as usize];
@@ -122,7 +122,7 @@ impl FuncTranslator<'_> {
 
     /// Emits the complete unconditional transfer to frame `idx`: value copies and the jump (or a
     /// return, for the function frame). The stack is left unchanged.
-    fn emit_branch_to(&mut self, idx: u32) -> Result<(), CompileError> {
+    fn emit_branch_to(&mut self, idx: u32) -> Fallible {
         if idx == 0 {
             return self.emit_return();
         }
@@ -132,7 +132,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Index of the frame `depth` levels out.
-    fn frame_index(&self, depth: u32) -> Result<u32, CompileError> {
+    fn frame_index(&self, depth: u32) -> Fallible<u32> {
         (self.b.ctrl.len() as u32)
             .checked_sub(1)
             .and_then(|top| top.checked_sub(depth))
@@ -153,7 +153,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the condition of a `br_if`/`if`, fusing with the compare just emitted if possible.
-    fn pop_cond(&mut self) -> Result<Cond, CompileError> {
+    fn pop_cond(&mut self) -> Fallible<Cond> {
         let (h, e) = self.pop()?;
         if e == Entry::Temp
             && let Some(last) = self.last
@@ -168,7 +168,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `block` / `loop`.
-    pub(crate) fn op_block(&mut self, bt: BlockType, kind: Kind) -> Result<(), CompileError> {
+    pub(crate) fn op_block(&mut self, bt: BlockType, kind: Kind) -> Fallible {
         if self.unreachable {
             self.dead_depth += 1;
             return Ok(());
@@ -193,7 +193,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `if`.
-    pub(crate) fn op_if(&mut self, bt: BlockType) -> Result<(), CompileError> {
+    pub(crate) fn op_if(&mut self, bt: BlockType) -> Fallible {
         if self.unreachable {
             self.dead_depth += 1;
             return Ok(());
@@ -218,7 +218,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `else`.
-    pub(crate) fn op_else(&mut self) -> Result<(), CompileError> {
+    pub(crate) fn op_else(&mut self) -> Fallible {
         if self.unreachable && self.dead_depth > 0 {
             return Ok(());
         }
@@ -246,14 +246,14 @@ impl FuncTranslator<'_> {
     }
 
     /// Length of the (fixed-size) branch instruction at `pos`.
-    fn branch_len(&self, pos: usize) -> Result<usize, CompileError> {
+    fn branch_len(&self, pos: usize) -> Fallible<usize> {
         Instr::decode(self.code, pos)
             .map(|(_, len)| len)
             .map_err(|_| self.error("internal: bad branch"))
     }
 
     /// `end`.
-    pub(crate) fn op_end(&mut self) -> Result<(), CompileError> {
+    pub(crate) fn op_end(&mut self) -> Fallible {
         if self.unreachable && self.dead_depth > 0 {
             self.dead_depth -= 1;
             return Ok(());
@@ -297,7 +297,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `br`.
-    pub(crate) fn op_br(&mut self, depth: u32) -> Result<(), CompileError> {
+    pub(crate) fn op_br(&mut self, depth: u32) -> Fallible {
         let idx = self.frame_index(depth)?;
         self.emit_branch_to(idx)?;
         self.set_unreachable();
@@ -305,7 +305,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `br_if`.
-    pub(crate) fn op_br_if(&mut self, depth: u32) -> Result<(), CompileError> {
+    pub(crate) fn op_br_if(&mut self, depth: u32) -> Fallible {
         let idx = self.frame_index(depth)?;
         let cond = self.pop_cond()?;
         let frame = self.b.ctrl[idx as usize];
@@ -323,10 +323,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `br_table`.
-    pub(crate) fn op_br_table(
-        &mut self,
-        table: &wasmparser::BrTable<'_>,
-    ) -> Result<(), CompileError> {
+    pub(crate) fn op_br_table(&mut self, table: &wasmparser::BrTable<'_>) -> Fallible {
         let (_, index) = self.pop_slot()?;
         self.b.targets.clear();
         for t in table.targets() {
@@ -381,7 +378,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Emits a return of the top `num_results` entries. The stack is left unchanged.
-    pub(crate) fn emit_return(&mut self) -> Result<(), CompileError> {
+    pub(crate) fn emit_return(&mut self) -> Fallible {
         self.last = None;
         let n = self.num_results;
         self.need_depth(n)?;
@@ -426,7 +423,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `return`.
-    pub(crate) fn op_return(&mut self) -> Result<(), CompileError> {
+    pub(crate) fn op_return(&mut self) -> Fallible {
         self.emit_return()?;
         self.set_unreachable();
         Ok(())

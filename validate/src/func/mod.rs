@@ -11,6 +11,7 @@ mod stack;
 
 use crate::CompileError;
 use crate::strict::OpRule;
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
 use cond::Cond;
@@ -130,6 +131,10 @@ pub(crate) struct FuncTranslator<'a> {
     pub(crate) bound_here: usize,
 }
 
+/// The translator's result: errors are boxed so that results stay one register wide on the hot
+/// path (a `CompileError` is 40 bytes; every `?` would otherwise go through memory).
+pub(crate) type Fallible<T = ()> = Result<T, Box<CompileError>>;
+
 /// Converts a wasmparser error inside function `func`.
 pub(crate) fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileError {
     CompileError {
@@ -216,10 +221,10 @@ pub(crate) fn translate(
     let mut reader = OperatorsReader::new_with_allocs(ops, allocs);
     let result = t.run(fv, &mut reader, body);
     t.b.reader = Some(reader.into_allocations());
-    result?;
+    result.map_err(|e| *e)?;
 
     if !t.b.ctrl.is_empty() {
-        return Err(t.error("function body not terminated by end"));
+        return Err(*t.error("function body not terminated by end"));
     }
     let code_len = t.code.len() - start;
     let frame_size =
@@ -242,7 +247,7 @@ impl FuncTranslator<'_> {
         fv: &mut FuncValidator<ValidatorResources>,
         reader: &mut OperatorsReader<'_>,
         body: &FunctionBody<'_>,
-    ) -> Result<(), CompileError> {
+    ) -> Fallible {
         let func = self.func_index;
         let body_start = body.range().start;
         let body_bytes = body.as_bytes();
@@ -270,25 +275,27 @@ impl FuncTranslator<'_> {
                 v.rule = OpRule::None;
             }
         }
-        reader.finish().map_err(|e| wp_err(e, func))
+        reader.finish().map_err(|e| Box::new(wp_err(e, func)))
     }
 
     /// An error at the current operator.
-    pub(crate) fn error(&self, message: &str) -> CompileError {
-        CompileError {
+    #[cold]
+    pub(crate) fn error(&self, message: &str) -> Box<CompileError> {
+        Box::new(CompileError {
             message: alloc::string::String::from(message),
             offset: self.offset,
             func_index: Some(self.func_index),
-        }
+        })
     }
 
     /// The "function too large" error.
-    pub(crate) fn too_large(&self, what: &str) -> CompileError {
-        CompileError {
+    #[cold]
+    pub(crate) fn too_large(&self, what: &str) -> Box<CompileError> {
+        Box::new(CompileError {
             message: format!("function too large: {what}"),
             offset: self.offset,
             func_index: Some(self.func_index),
-        }
+        })
     }
 
     /// The home slot of stack height `h`.
@@ -303,7 +310,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Notes that slots `0..n` are used.
-    pub(crate) fn need_slots(&mut self, n: u32) -> Result<(), CompileError> {
+    pub(crate) fn need_slots(&mut self, n: u32) -> Fallible {
         if n > u32::from(u16::MAX) {
             return Err(self.too_large("frame needs more than 65535 slots"));
         }
@@ -312,7 +319,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pushes an entry, checking its home slot fits.
-    pub(crate) fn push(&mut self, e: Entry) -> Result<(), CompileError> {
+    pub(crate) fn push(&mut self, e: Entry) -> Fallible {
         let h = self.height();
         let need = self.base + h + 1;
         self.need_slots(need)?;
@@ -321,7 +328,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the top entry and returns it with its height.
-    pub(crate) fn pop(&mut self) -> Result<(u32, Entry), CompileError> {
+    pub(crate) fn pop(&mut self) -> Fallible<(u32, Entry)> {
         let e = self
             .b
             .stack
@@ -332,12 +339,7 @@ impl FuncTranslator<'_> {
 
     /// Records that the instruction at `pos` (the last one emitted) produced a temporary at the
     /// top of the stack (height `h`), and pushes that temporary.
-    pub(crate) fn def(
-        &mut self,
-        pos: usize,
-        h: u32,
-        cond: Option<Cond>,
-    ) -> Result<(), CompileError> {
+    pub(crate) fn def(&mut self, pos: usize, h: u32, cond: Option<Cond>) -> Fallible {
         debug_assert_eq!(h, self.height());
         self.push(Entry::Temp)?;
         self.last = Some(Last {
@@ -436,6 +438,6 @@ macro_rules! visit_method {
 
 // The operand types of `for_each_visit_operator!` name the lifetime `'a`.
 impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, '_> {
-    type Output = Result<(), CompileError>;
+    type Output = Fallible;
     wasmparser::for_each_visit_operator!(define_visit);
 }

@@ -1,8 +1,8 @@
 //! Lowering of individual operators.
 
+use super::Fallible;
 use super::cond::{CmpOp, Cond, encode_cmp, encode_cmp_imm};
 use super::{Entry, FuncTranslator, Kind};
-use crate::CompileError;
 use alloc::vec::Vec;
 use ember_bytecode::*;
 use wasmparser::{MemArg, Operator as O};
@@ -93,7 +93,7 @@ impl FuncTranslator<'_> {
     /// instructions translating programs.wasm, and about the same code size as one shared copy
     /// (measured on thumbv7em at opt-level z).
     #[inline(always)]
-    pub(crate) fn operator(&mut self, op: &O<'_>) -> Result<(), CompileError> {
+    pub(crate) fn operator(&mut self, op: &O<'_>) -> Fallible {
         if self.unreachable {
             match op {
                 O::Block { .. } | O::Loop { .. } | O::If { .. } => self.dead_depth += 1,
@@ -502,12 +502,12 @@ impl FuncTranslator<'_> {
     }
 
     /// The slot of local `index` (validated to exist; params and locals fit `u16`).
-    fn local(&self, index: u32) -> Result<Slot, CompileError> {
+    fn local(&self, index: u32) -> Fallible<Slot> {
         Slot::try_from(index).map_err(|_| self.error("internal: local index out of range"))
     }
 
     /// Pops three operands (bottom first) into slots.
-    fn pop3(&mut self) -> Result<[Slot; 3], CompileError> {
+    fn pop3(&mut self) -> Fallible<[Slot; 3]> {
         let (_, c) = self.pop_slot()?;
         let (_, b) = self.pop_slot()?;
         let (_, a) = self.pop_slot()?;
@@ -516,7 +516,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `dst = op(src)` with the result at the operand's height.
-    fn unop(&mut self, enc: impl FnOnce(Slot, Slot, &mut Out)) -> Result<(), CompileError> {
+    fn unop(&mut self, enc: impl FnOnce(Slot, Slot, &mut Out)) -> Fallible {
         let (h, src) = self.pop_slot()?;
         let pos = self.code.len();
         enc(self.home(h), src, self.code);
@@ -524,7 +524,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `dst = op(lhs, rhs)`, register form.
-    fn binop(&mut self, enc: fn(Slot, Slot, Slot, &mut Out)) -> Result<(), CompileError> {
+    fn binop(&mut self, enc: fn(Slot, Slot, Slot, &mut Out)) -> Fallible {
         let (_, rhs) = self.pop_slot()?;
         let (h, lhs) = self.pop_slot()?;
         let pos = self.code.len();
@@ -538,7 +538,7 @@ impl FuncTranslator<'_> {
         &mut self,
         reg: fn(Slot, Slot, Slot, &mut Out),
         imm: fn(Slot, Slot, u64, &mut Out),
-    ) -> Result<(), CompileError> {
+    ) -> Fallible {
         if let Some(&Entry::Const(bits)) = self.b.stack.last() {
             self.pop()?;
             let (h, ea) = self.pop()?;
@@ -551,7 +551,7 @@ impl FuncTranslator<'_> {
     }
 
     /// An integer binary operator, folding a constant operand into the immediate form.
-    fn int_op(&mut self, op: &IntOp) -> Result<(), CompileError> {
+    fn int_op(&mut self, op: &IntOp) -> Fallible {
         let len = self.b.stack.len();
         if len < 2 {
             return Err(self.error("internal: operand stack underflow"));
@@ -587,7 +587,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `sub`: `x - c` becomes `add_imm x -c`, `c - x` becomes `sub_imm_lhs`.
-    fn sub(&mut self, is64: bool) -> Result<(), CompileError> {
+    fn sub(&mut self, is64: bool) -> Fallible {
         let len = self.b.stack.len();
         if len < 2 {
             return Err(self.error("internal: operand stack underflow"));
@@ -638,7 +638,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Integer comparison, with immediate folding (a constant lhs swaps the comparison).
-    fn cmp(&mut self, is64: bool, op: CmpOp) -> Result<(), CompileError> {
+    fn cmp(&mut self, is64: bool, op: CmpOp) -> Fallible {
         let len = self.b.stack.len();
         if len < 2 {
             return Err(self.error("internal: operand stack underflow"));
@@ -676,7 +676,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `i32.eqz` / `i64.eqz`.
-    fn eqz(&mut self, is64: bool) -> Result<(), CompileError> {
+    fn eqz(&mut self, is64: bool) -> Fallible {
         let (h, src) = self.pop_slot()?;
         let pos = self.code.len();
         let dst = self.home(h);
@@ -691,11 +691,11 @@ impl FuncTranslator<'_> {
     }
 
     /// The static offset of a memory access.
-    fn mem_offset(&self, m: MemArg) -> Result<u32, CompileError> {
+    fn mem_offset(&self, m: MemArg) -> Fallible<u32> {
         u32::try_from(m.offset).map_err(|_| self.error("memory offset exceeds u32"))
     }
 
-    fn load(&mut self, m: MemArg, w: Width) -> Result<(), CompileError> {
+    fn load(&mut self, m: MemArg, w: Width) -> Fallible {
         let offset = self.mem_offset(m)?;
         let fused = self.take_address_add();
         let (h, addr) = self.pop_slot()?;
@@ -740,7 +740,7 @@ impl FuncTranslator<'_> {
         Some(fused)
     }
 
-    fn store(&mut self, m: MemArg, width: StoreWidth) -> Result<(), CompileError> {
+    fn store(&mut self, m: MemArg, width: StoreWidth) -> Fallible {
         let offset = self.mem_offset(m)?;
         let (hv, value) = self.pop()?;
         // A constant value: the store-immediate form (64-bit stores only when the constant
@@ -796,7 +796,7 @@ impl FuncTranslator<'_> {
     }
 
     /// `select`: `dst = cond ? a : b`.
-    fn op_select(&mut self) -> Result<(), CompileError> {
+    fn op_select(&mut self) -> Fallible {
         let (_, cond) = self.pop_slot()?;
         let (_, if_false) = self.pop_slot()?;
         let (h, if_true) = self.pop_slot()?;
@@ -812,7 +812,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Materialises the top `n` entries (call arguments) and returns the height of the first.
-    fn call_args(&mut self, n: u32) -> Result<u32, CompileError> {
+    fn call_args(&mut self, n: u32) -> Fallible<u32> {
         let h0 = self
             .height()
             .checked_sub(n)
@@ -824,7 +824,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the arguments, pushes the results of a call at `h0`.
-    fn call_results(&mut self, h0: u32, np: u32, nr: u32) -> Result<(), CompileError> {
+    fn call_results(&mut self, h0: u32, np: u32, nr: u32) -> Fallible {
         self.need_slots(self.base + h0 + np.max(nr))?;
         self.b.stack.truncate(h0 as usize);
         for _ in 0..nr {
@@ -834,15 +834,12 @@ impl FuncTranslator<'_> {
         Ok(())
     }
 
-    fn arity(
-        &self,
-        ty: Option<&ember_bytecode::types::FuncType>,
-    ) -> Result<(u32, u32), CompileError> {
+    fn arity(&self, ty: Option<&ember_bytecode::types::FuncType>) -> Fallible<(u32, u32)> {
         let ty = ty.ok_or_else(|| self.error("internal: unknown function type"))?;
         Ok((ty.params().len() as u32, ty.results().len() as u32))
     }
 
-    fn op_call(&mut self, func: u32) -> Result<(), CompileError> {
+    fn op_call(&mut self, func: u32) -> Fallible {
         let (np, nr) = self.arity(self.module.func_type(func))?;
         let h0 = self.call_args(np)?;
         Call {
@@ -853,7 +850,7 @@ impl FuncTranslator<'_> {
         self.call_results(h0, np, nr)
     }
 
-    fn op_call_indirect(&mut self, ty: u32, table: u32) -> Result<(), CompileError> {
+    fn op_call_indirect(&mut self, ty: u32, table: u32) -> Fallible {
         let (np, nr) = self.arity(self.module.types.get(ty as usize))?;
         let (_, index) = self.pop_slot()?;
         let h0 = self.call_args(np)?;

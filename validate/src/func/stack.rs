@@ -1,7 +1,7 @@
 //! Providers on the compile-time stack: materialising them, copying them, `local.set`.
 
+use super::Fallible;
 use super::{Entry, FuncTranslator};
-use crate::CompileError;
 use ember_bytecode::*;
 
 impl FuncTranslator<'_> {
@@ -37,7 +37,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Pops the top entry and returns the slot holding it.
-    pub(crate) fn pop_slot(&mut self) -> Result<(u32, Slot), CompileError> {
+    pub(crate) fn pop_slot(&mut self) -> Fallible<(u32, Slot)> {
         let (h, e) = self.pop()?;
         Ok((h, self.operand(h, e)))
     }
@@ -125,7 +125,7 @@ impl FuncTranslator<'_> {
     /// Copies the top `n` entries to the home slots of heights `target..target+n` (the values of
     /// a branch to a label, or a block's results at its end). The entries stay as they are.
     /// In-order copying is safe: every temporary source is at a height at or above its target.
-    pub(crate) fn copy_top_to(&mut self, target: u32, n: u32) -> Result<(), CompileError> {
+    pub(crate) fn copy_top_to(&mut self, target: u32, n: u32) -> Fallible {
         self.need_depth(n)?;
         let len = self.height();
         let first = len - n;
@@ -161,7 +161,7 @@ impl FuncTranslator<'_> {
     }
 
     /// Checks the stack holds at least `n` entries (always true for validated code).
-    pub(crate) fn need_depth(&self, n: u32) -> Result<(), CompileError> {
+    pub(crate) fn need_depth(&self, n: u32) -> Fallible {
         if self.height() < n {
             return Err(self.error("internal: operand stack underflow"));
         }
