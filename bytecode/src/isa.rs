@@ -430,7 +430,7 @@ macro_rules! for_each_op {
             /// Copy sign of `rhs` onto `lhs`.
             F64Copysign f64_copysign "f64.copysign" { dst: Slot, lhs: Slot, rhs: Slot };
 
-            // ---- float arithmetic with a constant right operand (bits in `value`) ----
+            // ---- float arithmetic with a constant operand (bits in `value`) ----
             /// `dst = lhs + value` (f32).
             F32AddImm f32_add_imm "f32.add_imm" { dst: Slot, lhs: Slot, value: u32 };
             /// `dst = lhs - value` (f32).
@@ -447,6 +447,14 @@ macro_rules! for_each_op {
             F64MulImm f64_mul_imm "f64.mul_imm" { dst: Slot, lhs: Slot, value: u64 };
             /// `dst = lhs / value` (f64).
             F64DivImm f64_div_imm "f64.div_imm" { dst: Slot, lhs: Slot, value: u64 };
+            /// `dst = value - rhs` (f32; a constant left operand).
+            F32SubImmLhs f32_sub_imm_lhs "f32.sub_imm_lhs" { dst: Slot, value: u32, rhs: Slot };
+            /// `dst = value / rhs` (f32).
+            F32DivImmLhs f32_div_imm_lhs "f32.div_imm_lhs" { dst: Slot, value: u32, rhs: Slot };
+            /// `dst = value - rhs` (f64).
+            F64SubImmLhs f64_sub_imm_lhs "f64.sub_imm_lhs" { dst: Slot, value: u64, rhs: Slot };
+            /// `dst = value / rhs` (f64).
+            F64DivImmLhs f64_div_imm_lhs "f64.div_imm_lhs" { dst: Slot, value: u64, rhs: Slot };
 
             // ---- memory ----
             /// Load a byte, sign-extended to 64 bits (serves i32.load8_s and i64.load8_s).

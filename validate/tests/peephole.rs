@@ -382,3 +382,33 @@ fn constant_store_values_use_the_store_immediate_forms() {
         got.join("\n  ")
     );
 }
+
+#[test]
+fn float_constants_fold_into_imm_forms_on_either_side_of_sub_and_div() {
+    assert_code(
+        "(param f64 f32) (result f64)
+         f64.const 1.5 local.get 0 f64.sub   ;; c - x  -> sub_imm_lhs
+         f64.const 2 f64.div                 ;; x / c  -> div_imm
+         f64.const 4 local.get 0 f64.div     ;; c / x  -> div_imm_lhs
+         f64.add
+         f64.const 3 local.get 0 f64.add     ;; c + x: no lhs form (operand order is kept)
+         f64.add
+         f32.const 1 local.get 1 f32.sub
+         f32.const 8 local.get 1 f32.div
+         f32.add
+         drop",
+        &[
+            "f64.sub_imm_lhs dst=2 value=4609434218613702656 rhs=0",
+            "f64.div_imm dst=2 lhs=2 value=4611686018427387904",
+            "f64.div_imm_lhs dst=3 value=4616189618054758400 rhs=0",
+            "f64.add dst=2 lhs=2 rhs=3",
+            "const64 dst=3 value=4613937818241073152",
+            "f64.add dst=3 lhs=3 rhs=0",
+            "f64.add dst=2 lhs=2 rhs=3",
+            "f32.sub_imm_lhs dst=3 value=1065353216 rhs=1",
+            "f32.div_imm_lhs dst=4 value=1090519040 rhs=1",
+            "f32.add dst=3 lhs=3 rhs=4",
+            "return_slot src=2",
+        ],
+    );
+}

@@ -66,6 +66,26 @@ macro_rules! bin_fimm {
     )*};
 }
 
+/// `dst = value op rhs` for a float constant `value` on the left (bits).
+macro_rules! bin_fimm_lhs {
+    (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, _: $Ty) -> Flow {
+            Err(Stop::BadCode)
+        }
+    )*};
+    ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let $a = $from(i.value);
+            let $b = self.$get(i.rhs);
+            self.$set(i.dst, $e);
+            self.pc += $Ty::SIZE;
+            Ok(())
+        }
+    )*};
+}
+
 /// `dst = f(src)`.
 macro_rules! un {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
@@ -541,6 +561,12 @@ macro_rules! pure_handlers {
             f64_mul_imm F64MulImm: f64 -> set_f64, f64::from_bits |a, b| a * b;
             f64_div_imm F64DivImm: f64 -> set_f64, f64::from_bits |a, b| a / b;
         }
+        bin_fimm_lhs! { $(@$stub)?
+            f32_sub_imm_lhs F32SubImmLhs: f32 -> set_f32, f32::from_bits |a, b| a - b;
+            f32_div_imm_lhs F32DivImmLhs: f32 -> set_f32, f32::from_bits |a, b| a / b;
+            f64_sub_imm_lhs F64SubImmLhs: f64 -> set_f64, f64::from_bits |a, b| a - b;
+            f64_div_imm_lhs F64DivImmLhs: f64 -> set_f64, f64::from_bits |a, b| a / b;
+        }
 
         // ---- memory ----
 
@@ -618,8 +644,8 @@ macro_rules! pure_handlers {
 }
 
 pub(super) use {
-    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add, pure_handlers,
-    store, store_imm, un,
+    bin, bin_fimm, bin_fimm_lhs, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add,
+    pure_handlers, store, store_imm, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

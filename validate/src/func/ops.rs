@@ -65,6 +65,24 @@ macro_rules! fimm64 {
         |dst, lhs, value: u64, out: &mut Out| $t { dst, lhs, value }.encode(out)
     };
 }
+/// Encoder of a float operator with a constant left operand (bits).
+macro_rules! fimm32_lhs {
+    ($t:ident) => {
+        Some(|dst, bits: u64, rhs, out: &mut Out| {
+            $t {
+                dst,
+                value: bits as u32,
+                rhs,
+            }
+            .encode(out)
+        })
+    };
+}
+macro_rules! fimm64_lhs {
+    ($t:ident) => {
+        Some(|dst, value: u64, rhs, out: &mut Out| $t { dst, value, rhs }.encode(out))
+    };
+}
 macro_rules! un {
     ($t:ident) => {
         |dst, src, out: &mut Out| $t { dst, src }.encode(out)
@@ -422,10 +440,14 @@ impl FuncTranslator<'_> {
             O::F32Trunc => self.unop(un!(F32Trunc))?,
             O::F32Nearest => self.unop(un!(F32Nearest))?,
             O::F32Sqrt => self.unop(un!(F32Sqrt))?,
-            O::F32Add => self.float_op(reg!(F32Add), fimm32!(F32AddImm))?,
-            O::F32Sub => self.float_op(reg!(F32Sub), fimm32!(F32SubImm))?,
-            O::F32Mul => self.float_op(reg!(F32Mul), fimm32!(F32MulImm))?,
-            O::F32Div => self.float_op(reg!(F32Div), fimm32!(F32DivImm))?,
+            O::F32Add => self.float_op(reg!(F32Add), fimm32!(F32AddImm), None)?,
+            O::F32Sub => {
+                self.float_op(reg!(F32Sub), fimm32!(F32SubImm), fimm32_lhs!(F32SubImmLhs))?
+            }
+            O::F32Mul => self.float_op(reg!(F32Mul), fimm32!(F32MulImm), None)?,
+            O::F32Div => {
+                self.float_op(reg!(F32Div), fimm32!(F32DivImm), fimm32_lhs!(F32DivImmLhs))?
+            }
             O::F32Min => self.binop(reg!(F32Min))?,
             O::F32Max => self.binop(reg!(F32Max))?,
             O::F32Copysign => self.binop(reg!(F32Copysign))?,
@@ -444,10 +466,14 @@ impl FuncTranslator<'_> {
             O::F64Trunc => self.unop(un!(F64Trunc))?,
             O::F64Nearest => self.unop(un!(F64Nearest))?,
             O::F64Sqrt => self.unop(un!(F64Sqrt))?,
-            O::F64Add => self.float_op(reg!(F64Add), fimm64!(F64AddImm))?,
-            O::F64Sub => self.float_op(reg!(F64Sub), fimm64!(F64SubImm))?,
-            O::F64Mul => self.float_op(reg!(F64Mul), fimm64!(F64MulImm))?,
-            O::F64Div => self.float_op(reg!(F64Div), fimm64!(F64DivImm))?,
+            O::F64Add => self.float_op(reg!(F64Add), fimm64!(F64AddImm), None)?,
+            O::F64Sub => {
+                self.float_op(reg!(F64Sub), fimm64!(F64SubImm), fimm64_lhs!(F64SubImmLhs))?
+            }
+            O::F64Mul => self.float_op(reg!(F64Mul), fimm64!(F64MulImm), None)?,
+            O::F64Div => {
+                self.float_op(reg!(F64Div), fimm64!(F64DivImm), fimm64_lhs!(F64DivImmLhs))?
+            }
             O::F64Min => self.binop(reg!(F64Min))?,
             O::F64Max => self.binop(reg!(F64Max))?,
             O::F64Copysign => self.binop(reg!(F64Copysign))?,
@@ -534,17 +560,31 @@ impl FuncTranslator<'_> {
 
     /// A float binary operator; a constant right operand goes into the immediate form (only
     /// on the right: operand order decides which NaN payload propagates).
+    /// `imm_lhs` (for `sub` and `div`) takes a constant left operand the same way.
     fn float_op(
         &mut self,
         reg: fn(Slot, Slot, Slot, &mut Out),
         imm: fn(Slot, Slot, u64, &mut Out),
+        imm_lhs: Option<fn(Slot, u64, Slot, &mut Out)>,
     ) -> Fallible {
+        let len = self.b.stack.len();
         if let Some(&Entry::Const(bits)) = self.b.stack.last() {
             self.pop()?;
             let (h, ea) = self.pop()?;
             let lhs = self.operand(h, ea);
             let pos = self.code.len();
             imm(self.home(h), lhs, bits, self.code);
+            return self.def(pos, h, None);
+        }
+        if let (Some(imm_lhs), Some(&Entry::Const(bits))) = (
+            imm_lhs,
+            len.checked_sub(2).and_then(|i| self.b.stack.get(i)),
+        ) {
+            let (hb, eb) = self.pop()?;
+            let rhs = self.operand(hb, eb);
+            let (h, _) = self.pop()?;
+            let pos = self.code.len();
+            imm_lhs(self.home(h), bits, rhs, self.code);
             return self.def(pos, h, None);
         }
         self.binop(reg)

@@ -37,6 +37,7 @@ fn is_slot(mnemonic: &str, field: &str) -> bool {
             !mnemonic.starts_with("const")
                 && !mnemonic.starts_with("return_imm")
                 && !mnemonic.ends_with("_imm")
+                && !mnemonic.ends_with("_imm_lhs")
         }
         f => SLOT_FIELDS.contains(&f),
     }

@@ -280,3 +280,56 @@ fn conversions() {
         Val::from(1.0f32)
     );
 }
+
+#[test]
+fn constant_operands_on_either_side() {
+    let f64imm = |instr: Instr, x: f64| match un(instr, F64, F64, Val::from(x)).unwrap() {
+        Val::F64(b) => f64::from_bits(b),
+        v => panic!("{v:?}"),
+    };
+    let f32imm = |instr: Instr, x: f32| match un(instr, F32, F32, Val::from(x)).unwrap() {
+        Val::F32(b) => f32::from_bits(b),
+        v => panic!("{v:?}"),
+    };
+    // `un` runs `dst=1 src=0`: the constant is 10, the slot holds x = 4.
+    let c64 = 10f64.to_bits();
+    let c32 = 10f32.to_bits();
+    let sub64 = Instr::F64SubImmLhs(F64SubImmLhs {
+        dst: 1,
+        value: c64,
+        rhs: 0,
+    });
+    let div64 = Instr::F64DivImmLhs(F64DivImmLhs {
+        dst: 1,
+        value: c64,
+        rhs: 0,
+    });
+    let sub64r = Instr::F64SubImm(F64SubImm {
+        dst: 1,
+        lhs: 0,
+        value: c64,
+    });
+    let div64r = Instr::F64DivImm(F64DivImm {
+        dst: 1,
+        lhs: 0,
+        value: c64,
+    });
+    assert_eq!(f64imm(sub64, 4.0), 6.0);
+    assert_eq!(f64imm(div64, 4.0), 2.5);
+    assert_eq!(f64imm(sub64r, 4.0), -6.0);
+    assert_eq!(f64imm(div64r, 4.0), 0.4);
+    assert!(f64imm(div64, 0.0).is_infinite());
+    let sub32 = Instr::F32SubImmLhs(F32SubImmLhs {
+        dst: 1,
+        value: c32,
+        rhs: 0,
+    });
+    let div32 = Instr::F32DivImmLhs(F32DivImmLhs {
+        dst: 1,
+        value: c32,
+        rhs: 0,
+    });
+    assert_eq!(f32imm(sub32, 4.0), 6.0);
+    assert_eq!(f32imm(div32, 4.0), 2.5);
+    assert!(f32imm(sub32, f32::NAN).is_nan());
+}
