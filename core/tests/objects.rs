@@ -41,6 +41,21 @@ fn memory_new_data_and_size() {
 }
 
 #[test]
+fn memory_grow_from_zero_pages() {
+    let mut store = store();
+    let m = Memory::new(&mut store, mem_ty(0, Some(5))).unwrap();
+    assert_eq!(m.data_size(&store), 0);
+    // The first growth allocates zeroed memory; later ones extend it.
+    assert_eq!(m.grow(&mut store, 2).unwrap(), 0);
+    assert!(m.data(&store).iter().all(|&b| b == 0));
+    m.data_mut(&mut store)[2 * 65536 - 1] = 9;
+    assert_eq!(m.grow(&mut store, 3).unwrap(), 2);
+    assert_eq!(m.data_size(&store), 5 * 65536);
+    assert_eq!(m.data(&store)[2 * 65536 - 1], 9);
+    assert!(m.data(&store)[2 * 65536..].iter().all(|&b| b == 0));
+}
+
+#[test]
 fn memory_grow_respects_max() {
     let mut store = store();
     let m = Memory::new(&mut store, mem_ty(1, Some(3))).unwrap();
