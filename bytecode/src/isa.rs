@@ -309,6 +309,8 @@ macro_rules! for_each_op {
             I64SubImmLhs i64_sub_imm_lhs "i64.sub_imm_lhs" { dst: Slot, imm: i32, rhs: Slot };
             /// `dst = lhs * imm`.
             I64MulImm i64_mul_imm "i64.mul_imm" { dst: Slot, lhs: Slot, imm: i32 };
+            /// `dst = lhs * value` (i64, a constant that does not fit `i32`: hash multipliers).
+            I64MulImm64 i64_mul_imm64 "i64.mul_imm64" { dst: Slot, lhs: Slot, value: u64 };
             /// `dst = lhs & imm`.
             I64AndImm i64_and_imm "i64.and_imm" { dst: Slot, lhs: Slot, imm: i32 };
             /// `dst = lhs | imm`.

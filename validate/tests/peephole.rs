@@ -412,3 +412,23 @@ fn float_constants_fold_into_imm_forms_on_either_side_of_sub_and_div() {
         ],
     );
 }
+
+#[test]
+fn wide_i64_multipliers_use_mul_imm64() {
+    assert_code(
+        "(param i64) (result i64)
+         local.get 0 i64.const 0x517cc1b727220a95 i64.mul   ;; x * K
+         i64.const 0x100000001 local.get 0 i64.mul          ;; K * x (commutative)
+         i64.add
+         local.get 0 i64.const 7 i64.mul                    ;; fits i32: mul_imm
+         i64.xor",
+        &[
+            "i64.mul_imm64 dst=1 lhs=0 value=5871781006564002453",
+            "i64.mul_imm64 dst=2 lhs=0 value=4294967297",
+            "i64.add dst=1 lhs=1 rhs=2",
+            "i64.mul_imm dst=2 lhs=0 imm=7",
+            "i64.xor dst=1 lhs=1 rhs=2",
+            "return_slot src=1",
+        ],
+    );
+}

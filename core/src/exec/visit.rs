@@ -560,6 +560,7 @@ macro_rules! pure_handlers {
             f64_sub_imm F64SubImm: f64 -> set_f64, f64::from_bits |a, b| a - b;
             f64_mul_imm F64MulImm: f64 -> set_f64, f64::from_bits |a, b| a * b;
             f64_div_imm F64DivImm: f64 -> set_f64, f64::from_bits |a, b| a / b;
+            i64_mul_imm64 I64MulImm64: u64 -> set_u64, core::convert::identity |a, b| a.wrapping_mul(b);
         }
         bin_fimm_lhs! { $(@$stub)?
             f32_sub_imm_lhs F32SubImmLhs: f32 -> set_f32, f32::from_bits |a, b| a - b;

@@ -404,7 +404,11 @@ impl FuncTranslator<'_> {
             O::I64Popcnt => self.unop(un!(I64Popcnt))?,
             O::I64Add => self.int_op(&int_op(true, reg!(I64Add), imm!(I64AddImm), true, false))?,
             O::I64Sub => self.sub(true)?,
-            O::I64Mul => self.int_op(&int_op(true, reg!(I64Mul), imm!(I64MulImm), true, false))?,
+            O::I64Mul => {
+                if !self.i64_mul_imm64()? {
+                    self.int_op(&int_op(true, reg!(I64Mul), imm!(I64MulImm), true, false))?
+                }
+            }
             O::I64DivS => self.binop(reg!(I64DivS))?,
             O::I64DivU => self.binop(reg!(I64DivU))?,
             O::I64RemS => self.binop(reg!(I64RemS))?,
@@ -624,6 +628,41 @@ impl FuncTranslator<'_> {
             }
         }
         self.binop(op.reg)
+    }
+
+    /// `i64.mul` by a constant that does not fit `i32` (either side): `i64.mul_imm64`. Returns
+    /// whether it applied.
+    fn i64_mul_imm64(&mut self) -> Fallible<bool> {
+        let len = self.b.stack.len();
+        if len < 2 {
+            return Ok(false);
+        }
+        let (a, b) = (self.b.stack[len - 2], self.b.stack[len - 1]);
+        let wide = |e: Entry| match e {
+            Entry::Const(c) if imm_of(c, true).is_none() => Some(c),
+            _ => None,
+        };
+        let (value, const_rhs) = match (wide(a), wide(b)) {
+            (_, Some(c)) if !matches!(a, Entry::Const(_)) => (c, true),
+            (Some(c), None) if !matches!(b, Entry::Const(_)) => (c, false),
+            _ => return Ok(false),
+        };
+        let (_, eb) = self.pop()?;
+        let (h, ea) = self.pop()?;
+        let lhs = if const_rhs {
+            self.operand(h, ea)
+        } else {
+            self.operand(h + 1, eb)
+        };
+        let pos = self.code.len();
+        I64MulImm64 {
+            dst: self.home(h),
+            lhs,
+            value,
+        }
+        .encode(self.code);
+        self.def(pos, h, None)?;
+        Ok(true)
     }
 
     /// `sub`: `x - c` becomes `add_imm x -c`, `c - x` becomes `sub_imm_lhs`.

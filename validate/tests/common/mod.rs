@@ -38,6 +38,7 @@ fn is_slot(mnemonic: &str, field: &str) -> bool {
                 && !mnemonic.starts_with("return_imm")
                 && !mnemonic.ends_with("_imm")
                 && !mnemonic.ends_with("_imm_lhs")
+                && !mnemonic.ends_with("_imm64")
         }
         f => SLOT_FIELDS.contains(&f),
     }

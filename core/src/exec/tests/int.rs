@@ -312,3 +312,17 @@ fn immediates() {
         1
     );
 }
+
+#[test]
+fn i64_mul_by_a_wide_constant_wraps() {
+    let k = 0x517c_c1b7_2722_0a95_u64;
+    let instr = Instr::I64MulImm64(I64MulImm64 {
+        dst: 1,
+        lhs: 0,
+        value: k,
+    });
+    for x in [0i64, 1, -1, 3, i64::MAX, i64::MIN, 0x1234_5678_9abc_def0] {
+        let got = un(instr, I64, I64, Val::I64(x)).unwrap().i64().unwrap();
+        assert_eq!(got, x.wrapping_mul(k as i64), "x = {x}");
+    }
+}
