@@ -7,6 +7,7 @@ use crate::error::{Error, Trap};
 use crate::externals::Extern;
 use crate::func::Func;
 use crate::global::Global;
+use crate::index::Index;
 use crate::memory::Memory;
 use crate::module::Module;
 use crate::table::Table;
@@ -19,7 +20,6 @@ use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 use ember_bytecode::module::ExternKind;
 use ember_bytecode::types::{FuncType, GlobalType, MemoryType, TableType};
-use hashbrown::HashMap;
 
 /// Identifies a store; every handle carries the id of the store it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,25 +56,42 @@ pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Re
 /// Interns function types so a signature check is one integer compare.
 #[derive(Debug, Default)]
 pub(crate) struct TypeRegistry {
+    /// Every interned type; its id is its position.
     pub(crate) types: Vec<FuncType>,
-    pub(crate) ids: HashMap<FuncType, u32>,
+    /// The ids, ordered by [`type_order`].
+    ids: Index,
 }
 
 impl TypeRegistry {
     /// The id of `ty`, interning it if new.
     pub(crate) fn intern(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.ids.get(ty) {
+        let types = &self.types;
+        if let Some(id) = self.ids.find(|id| type_order(&types[id as usize], ty)) {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
-        self.ids.insert(ty.clone(), id);
+        let types = &self.types;
+        self.ids.insert(id, |a, b| {
+            type_order(&types[a as usize], &types[b as usize])
+        });
         id
     }
     /// The type with this id. Ids come from `intern`, so they are always in range.
     pub(crate) fn get(&self, id: u32) -> &FuncType {
         &self.types[id as usize]
     }
+}
+
+/// A total order on function types (by parameter count, then the value types in order).
+fn type_order(a: &FuncType, b: &FuncType) -> core::cmp::Ordering {
+    fn all(t: &FuncType) -> impl Iterator<Item = u8> + '_ {
+        t.params().iter().chain(t.results()).map(|&v| v as u8)
+    }
+    a.params()
+        .len()
+        .cmp(&b.params().len())
+        .then_with(|| all(a).cmp(all(b)))
 }
 
 /// A function in the store.
