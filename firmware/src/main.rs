@@ -196,13 +196,44 @@ fn run(out: &mut Board) -> Result<(), alloc::string::String> {
         Err(Error::Trap(t)) if t.code() == TrapCode::IntegerDivisionByZero => {
             let _ = writeln!(out, "divide(0) trapped as expected: {t}");
         }
-        other => return Err(format!("divide(0): expected a trap, got {other:?}")),
+        Ok(v) => return Err(format!("divide(0): expected a trap, got {v}")),
+        Err(e) => return Err(format!("divide(0): expected a trap, got {e}")),
     }
     Ok(())
 }
 
+/// Reports a panic and stops with status 101. Only with feature `panic-location` does it print
+/// the panic's file and line: reading the location keeps every panic site's location and
+/// message, and the code formatting them, in the firmware (about 5 KB on Cortex-M).
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
-    let _ = writeln!(Board, "panic: {info}");
+    let mut out = Board;
+    out.write(b"panic");
+    #[cfg(feature = "panic-location")]
+    if let Some(l) = info.location() {
+        out.write(b" at ");
+        out.write(l.file().as_bytes());
+        out.write(b":");
+        write_decimal(&mut out, l.line());
+    }
+    #[cfg(not(feature = "panic-location"))]
+    let _ = info;
+    out.write(b"\n");
     board::exit(101)
+}
+
+/// Writes `n` in decimal without `core::fmt`.
+#[cfg(feature = "panic-location")]
+fn write_decimal(out: &mut impl Console, mut n: u32) {
+    let mut buf = [0u8; 10];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.write(&buf[i..]);
 }
