@@ -21,7 +21,7 @@ pub(crate) struct Index {
 impl Index {
     /// The id whose item `probe` finds equal to the key sought (`probe(id)` orders item `id`
     /// relative to that key), if there is one.
-    pub(crate) fn find(&self, mut probe: impl FnMut(u32) -> Ordering) -> Option<u32> {
+    pub(crate) fn find(&self, probe: &mut dyn FnMut(u32) -> Ordering) -> Option<u32> {
         self.runs.iter().find_map(|run| {
             run.binary_search_by(|&id| probe(id))
                 .ok()
@@ -31,10 +31,10 @@ impl Index {
 
     /// Adds `id`, ordered by `cmp` (which orders two ids by their items' keys). The caller
     /// makes sure no item with an equal key is already indexed.
-    pub(crate) fn insert(&mut self, id: u32, mut cmp: impl FnMut(u32, u32) -> Ordering) {
+    pub(crate) fn insert(&mut self, id: u32, cmp: &mut dyn FnMut(u32, u32) -> Ordering) {
         let mut run = vec![id];
         while let Some(last) = self.runs.pop_if(|last| last.len() == run.len()) {
-            run = merge(&last, &run, &mut cmp);
+            run = merge(&last, &run, cmp);
         }
         self.runs.push(run);
     }
@@ -47,7 +47,7 @@ impl Index {
 }
 
 /// The sorted merge of two sorted runs.
-fn merge(a: &[u32], b: &[u32], cmp: &mut impl FnMut(u32, u32) -> Ordering) -> Vec<u32> {
+fn merge(a: &[u32], b: &[u32], cmp: &mut dyn FnMut(u32, u32) -> Ordering) -> Vec<u32> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut a, mut b) = (a.iter().copied().peekable(), b.iter().copied().peekable());
     while let (Some(&x), Some(&y)) = (a.peek(), b.peek()) {
@@ -78,17 +78,22 @@ mod tests {
         let keys = keys();
         let mut index = Index::default();
         for (id, _) in keys.iter().enumerate() {
-            index.insert(id as u32, |a, b| keys[a as usize].cmp(&keys[b as usize]));
+            index.insert(id as u32, &mut |a, b| {
+                keys[a as usize].cmp(&keys[b as usize])
+            });
         }
         assert_eq!(index.len(), keys.len());
         for (id, &k) in keys.iter().enumerate() {
-            assert_eq!(index.find(|i| keys[i as usize].cmp(&k)), Some(id as u32));
+            assert_eq!(
+                index.find(&mut |i| keys[i as usize].cmp(&k)),
+                Some(id as u32)
+            );
         }
         for k in [10_007, 10_008, u32::MAX] {
-            assert_eq!(index.find(|i| keys[i as usize].cmp(&k)), None);
+            assert_eq!(index.find(&mut |i| keys[i as usize].cmp(&k)), None);
         }
         let missing = (0..10_007).find(|k| !keys.contains(k)).unwrap();
-        assert_eq!(index.find(|i| keys[i as usize].cmp(&missing)), None);
+        assert_eq!(index.find(&mut |i| keys[i as usize].cmp(&missing)), None);
     }
 
     #[test]
@@ -96,7 +101,9 @@ mod tests {
         let keys = keys();
         let mut index = Index::default();
         for (id, _) in keys.iter().enumerate().take(777) {
-            index.insert(id as u32, |a, b| keys[a as usize].cmp(&keys[b as usize]));
+            index.insert(id as u32, &mut |a, b| {
+                keys[a as usize].cmp(&keys[b as usize])
+            });
         }
         // 777 = 512 + 256 + 8 + 1.
         let lens: Vec<usize> = index.runs.iter().map(Vec::len).collect();

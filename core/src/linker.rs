@@ -102,13 +102,16 @@ impl<T: 'static> Linker<T> {
         let defs = &self.defs;
         let id = self
             .index
-            .find(|id| defs[id as usize].order(module, name))?;
+            .find(&mut |id| defs[id as usize].order(module, name))?;
         Some(&defs[id as usize].def)
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
         let defs = &self.defs;
-        match self.index.find(|id| defs[id as usize].order(module, name)) {
+        match self
+            .index
+            .find(&mut |id| defs[id as usize].order(module, name))
+        {
             Some(_) if !self.allow_shadowing => {
                 return Err(Error::Link(format!("{module}::{name} is already defined")));
             }
@@ -121,7 +124,7 @@ impl<T: 'static> Linker<T> {
                     def,
                 });
                 let defs = &self.defs;
-                self.index.insert(id, |a, b| {
+                self.index.insert(id, &mut |a, b| {
                     let b = &defs[b as usize];
                     defs[a as usize].order(&b.module, &b.name)
                 });

@@ -66,13 +66,13 @@ impl TypeRegistry {
     /// The id of `ty`, interning it if new.
     pub(crate) fn intern(&mut self, ty: &FuncType) -> u32 {
         let types = &self.types;
-        if let Some(id) = self.ids.find(|id| type_order(&types[id as usize], ty)) {
+        if let Some(id) = self.ids.find(&mut |id| type_order(&types[id as usize], ty)) {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
         let types = &self.types;
-        self.ids.insert(id, |a, b| {
+        self.ids.insert(id, &mut |a, b| {
             type_order(&types[a as usize], &types[b as usize])
         });
         id
