@@ -5,7 +5,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result, Trap};
 use crate::externals::Extern;
 use crate::func::Func;
-use crate::index::Index;
+use crate::index::{HASH_START, Index, hash};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Caller, HostFunc, Store};
@@ -59,6 +59,12 @@ impl<T> Named<T> {
     }
 }
 
+/// A hash of `module::name` for [`Index`] (0xFF, which UTF-8 never uses, separates the two).
+fn name_hash(module: &str, name: &str) -> u32 {
+    let module = hash(HASH_START, module.bytes());
+    hash(module, core::iter::once(0xFF).chain(name.bytes()))
+}
+
 impl<T> core::fmt::Debug for Linker<T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut names: Vec<(&str, &str)> = self
@@ -100,17 +106,18 @@ impl<T: 'static> Linker<T> {
     /// The definition of `module::name`.
     fn lookup(&self, module: &str, name: &str) -> Option<&Definition<T>> {
         let defs = &self.defs;
-        let id = self
-            .index
-            .find(&mut |id| defs[id as usize].order(module, name))?;
+        let id = self.index.find(name_hash(module, name), &mut |id| {
+            defs[id as usize].order(module, name)
+        })?;
         Some(&defs[id as usize].def)
     }
 
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
         let defs = &self.defs;
+        let hash = name_hash(module, name);
         match self
             .index
-            .find(&mut |id| defs[id as usize].order(module, name))
+            .find(hash, &mut |id| defs[id as usize].order(module, name))
         {
             Some(_) if !self.allow_shadowing => {
                 return Err(Error::Link(format!("{module}::{name} is already defined")));
@@ -124,7 +131,7 @@ impl<T: 'static> Linker<T> {
                     def,
                 });
                 let defs = &self.defs;
-                self.index.insert(id, &mut |a, b| {
+                self.index.insert(hash, id, &mut |a, b| {
                     let b = &defs[b as usize];
                     defs[a as usize].order(&b.module, &b.name)
                 });

@@ -7,7 +7,7 @@ use crate::error::{Error, Trap};
 use crate::externals::Extern;
 use crate::func::Func;
 use crate::global::Global;
-use crate::index::Index;
+use crate::index::{HASH_START, Index};
 use crate::memory::Memory;
 use crate::module::Module;
 use crate::table::Table;
@@ -58,21 +58,25 @@ pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Re
 pub(crate) struct TypeRegistry {
     /// Every interned type; its id is its position.
     pub(crate) types: Vec<FuncType>,
-    /// The ids, ordered by [`type_order`].
+    /// The ids, by [`type_hash`] and [`type_order`].
     ids: Index,
 }
 
 impl TypeRegistry {
     /// The id of `ty`, interning it if new.
     pub(crate) fn intern(&mut self, ty: &FuncType) -> u32 {
+        let hash = type_hash(ty);
         let types = &self.types;
-        if let Some(id) = self.ids.find(&mut |id| type_order(&types[id as usize], ty)) {
+        if let Some(id) = self
+            .ids
+            .find(hash, &mut |id| type_order(&types[id as usize], ty))
+        {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
         let types = &self.types;
-        self.ids.insert(id, &mut |a, b| {
+        self.ids.insert(hash, id, &mut |a, b| {
             type_order(&types[a as usize], &types[b as usize])
         });
         id
@@ -83,15 +87,23 @@ impl TypeRegistry {
     }
 }
 
+/// The value types of `t` (parameters, then results) as bytes.
+fn type_codes(t: &FuncType) -> impl Iterator<Item = u8> + '_ {
+    t.params().iter().chain(t.results()).map(|&v| v as u8)
+}
+
+/// A hash of a function type, for [`Index`].
+fn type_hash(ty: &FuncType) -> u32 {
+    let num_params = (ty.params().len() as u32).to_le_bytes();
+    crate::index::hash(HASH_START, num_params.into_iter().chain(type_codes(ty)))
+}
+
 /// A total order on function types (by parameter count, then the value types in order).
 fn type_order(a: &FuncType, b: &FuncType) -> core::cmp::Ordering {
-    fn all(t: &FuncType) -> impl Iterator<Item = u8> + '_ {
-        t.params().iter().chain(t.results()).map(|&v| v as u8)
-    }
     a.params()
         .len()
         .cmp(&b.params().len())
-        .then_with(|| all(a).cmp(all(b)))
+        .then_with(|| type_codes(a).cmp(type_codes(b)))
 }
 
 /// A function in the store.
@@ -425,5 +437,41 @@ impl<'a, T> Caller<'a, T> {
     /// The engine of the store.
     pub fn engine(&self) -> &Engine {
         &self.store.inner.engine
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ember_bytecode::types::ValType;
+
+    /// A function type per number below 3^7: its digits in base 3 pick the value types.
+    fn ty(mut n: u32) -> FuncType {
+        const VT: [ValType; 3] = [ValType::I32, ValType::F64, ValType::ExternRef];
+        let mut types = Vec::new();
+        while n > 0 {
+            types.push(VT[(n % 3) as usize]);
+            n /= 3;
+        }
+        let results = types.split_off(types.len() / 2);
+        FuncType::new(types, results)
+    }
+
+    #[test]
+    fn equal_types_get_equal_ids() {
+        let mut r = TypeRegistry::default();
+        let ids: Vec<u32> = (0..500).map(|n| r.intern(&ty(n))).collect();
+        for (n, &id) in ids.iter().enumerate() {
+            assert_eq!(r.get(id), &ty(n as u32));
+            // Interning again, or an equal type built separately, finds the same id.
+            assert_eq!(r.intern(&ty(n as u32)), id);
+        }
+        let distinct: alloc::collections::BTreeSet<u32> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), r.types.len());
+        for a in 0..500 {
+            for b in [0, 1, 7, 499] {
+                assert_eq!(ty(a) == ty(b), ids[a as usize] == ids[b as usize]);
+            }
+        }
     }
 }
