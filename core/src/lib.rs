@@ -45,6 +45,7 @@ mod exec;
 mod externals;
 mod func;
 mod global;
+mod index;
 mod instance;
 mod linker;
 mod memory;

@@ -5,6 +5,7 @@ use crate::engine::Engine;
 use crate::error::{Error, Result, Trap};
 use crate::externals::Extern;
 use crate::func::Func;
+use crate::index::{HASH_START, Index, hash};
 use crate::instance::Instance;
 use crate::module::Module;
 use crate::store::{Caller, HostFunc, Store};
@@ -14,8 +15,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::Cell;
+use core::cmp::Ordering;
 use ember_bytecode::types::FuncType;
-use hashbrown::HashMap;
 
 /// A definition: an item of a store, or a host function not yet placed in a store.
 enum Definition<T> {
@@ -37,8 +38,31 @@ enum Definition<T> {
 /// belong to one store and can only be used with it.
 pub struct Linker<T> {
     engine: Engine,
-    defs: HashMap<String, HashMap<String, Definition<T>>>,
+    /// Every definition, in the order first defined.
+    defs: Vec<Named<T>>,
+    /// `defs` by `module::name`.
+    index: Index,
     allow_shadowing: bool,
+}
+
+/// A definition and its name.
+struct Named<T> {
+    module: String,
+    name: String,
+    def: Definition<T>,
+}
+
+impl<T> Named<T> {
+    /// Orders this definition's name relative to `module::name`.
+    fn order(&self, module: &str, name: &str) -> Ordering {
+        (self.module.as_str(), self.name.as_str()).cmp(&(module, name))
+    }
+}
+
+/// A hash of `module::name` for [`Index`] (0xFF, which UTF-8 never uses, separates the two).
+fn name_hash(module: &str, name: &str) -> u32 {
+    let module = hash(HASH_START, module.bytes());
+    hash(module, core::iter::once(0xFF).chain(name.bytes()))
 }
 
 impl<T> core::fmt::Debug for Linker<T> {
@@ -46,7 +70,7 @@ impl<T> core::fmt::Debug for Linker<T> {
         let mut names: Vec<(&str, &str)> = self
             .defs
             .iter()
-            .flat_map(|(m, d)| d.keys().map(move |n| (m.as_str(), n.as_str())))
+            .map(|d| (d.module.as_str(), d.name.as_str()))
             .collect();
         names.sort_unstable();
         f.debug_struct("Linker")
@@ -61,7 +85,8 @@ impl<T: 'static> Linker<T> {
     pub fn new(engine: &Engine) -> Self {
         Linker {
             engine: engine.clone(),
-            defs: HashMap::new(),
+            defs: Vec::new(),
+            index: Index::default(),
             allow_shadowing: false,
         }
     }
@@ -78,12 +103,40 @@ impl<T: 'static> Linker<T> {
         self
     }
 
+    /// The definition of `module::name`.
+    fn lookup(&self, module: &str, name: &str) -> Option<&Definition<T>> {
+        let defs = &self.defs;
+        let id = self.index.find(name_hash(module, name), &mut |id| {
+            defs[id as usize].order(module, name)
+        })?;
+        Some(&defs[id as usize].def)
+    }
+
     fn insert(&mut self, module: &str, name: &str, def: Definition<T>) -> Result<&mut Self> {
-        let names = self.defs.entry(module.to_string()).or_default();
-        if !self.allow_shadowing && names.contains_key(name) {
-            return Err(Error::Link(format!("{module}::{name} is already defined")));
+        let defs = &self.defs;
+        let hash = name_hash(module, name);
+        match self
+            .index
+            .find(hash, &mut |id| defs[id as usize].order(module, name))
+        {
+            Some(_) if !self.allow_shadowing => {
+                return Err(Error::Link(format!("{module}::{name} is already defined")));
+            }
+            Some(id) => self.defs[id as usize].def = def,
+            None => {
+                let id = self.defs.len() as u32;
+                self.defs.push(Named {
+                    module: module.to_string(),
+                    name: name.to_string(),
+                    def,
+                });
+                let defs = &self.defs;
+                self.index.insert(hash, id, &mut |a, b| {
+                    let b = &defs[b as usize];
+                    defs[a as usize].order(&b.module, &b.name)
+                });
+            }
         }
-        names.insert(name.to_string(), def);
         Ok(self)
     }
 
@@ -199,7 +252,7 @@ impl<T: 'static> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        let def = self.defs.get(module)?.get(name)?;
+        let def = self.lookup(module, name)?;
         resolve(def, store.as_context_mut().store)
     }
 
@@ -215,16 +268,12 @@ impl<T: 'static> Linker<T> {
         let store = store.as_context_mut().store;
         let mut imports = Vec::with_capacity(module.compiled().imports.len());
         for import in &module.compiled().imports {
-            let def = self
-                .defs
-                .get(import.module.as_str())
-                .and_then(|names| names.get(import.name.as_str()))
-                .ok_or_else(|| {
-                    Error::Link(format!(
-                        "unknown import: {}::{}",
-                        import.module, import.name
-                    ))
-                })?;
+            let def = self.lookup(&import.module, &import.name).ok_or_else(|| {
+                Error::Link(format!(
+                    "unknown import: {}::{}",
+                    import.module, import.name
+                ))
+            })?;
             let ext = resolve(def, store).ok_or_else(|| {
                 Error::Usage(format!(
                     "import {}::{} is defined in a different store",

@@ -7,6 +7,7 @@ use crate::error::{Error, Trap};
 use crate::externals::Extern;
 use crate::func::Func;
 use crate::global::Global;
+use crate::index::{HASH_START, Index};
 use crate::memory::Memory;
 use crate::module::Module;
 use crate::table::Table;
@@ -19,7 +20,6 @@ use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 use ember_bytecode::module::ExternKind;
 use ember_bytecode::types::{FuncType, GlobalType, MemoryType, TableType};
-use hashbrown::HashMap;
 
 /// Identifies a store; every handle carries the id of the store it belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,25 +56,54 @@ pub(crate) type HostFunc<T> = Rc<dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Re
 /// Interns function types so a signature check is one integer compare.
 #[derive(Debug, Default)]
 pub(crate) struct TypeRegistry {
+    /// Every interned type; its id is its position.
     pub(crate) types: Vec<FuncType>,
-    pub(crate) ids: HashMap<FuncType, u32>,
+    /// The ids, by [`type_hash`] and [`type_order`].
+    ids: Index,
 }
 
 impl TypeRegistry {
     /// The id of `ty`, interning it if new.
     pub(crate) fn intern(&mut self, ty: &FuncType) -> u32 {
-        if let Some(&id) = self.ids.get(ty) {
+        let hash = type_hash(ty);
+        let types = &self.types;
+        if let Some(id) = self
+            .ids
+            .find(hash, &mut |id| type_order(&types[id as usize], ty))
+        {
             return id;
         }
         let id = self.types.len() as u32;
         self.types.push(ty.clone());
-        self.ids.insert(ty.clone(), id);
+        let types = &self.types;
+        self.ids.insert(hash, id, &mut |a, b| {
+            type_order(&types[a as usize], &types[b as usize])
+        });
         id
     }
     /// The type with this id. Ids come from `intern`, so they are always in range.
     pub(crate) fn get(&self, id: u32) -> &FuncType {
         &self.types[id as usize]
     }
+}
+
+/// The value types of `t` (parameters, then results) as bytes.
+fn type_codes(t: &FuncType) -> impl Iterator<Item = u8> + '_ {
+    t.params().iter().chain(t.results()).map(|&v| v as u8)
+}
+
+/// A hash of a function type, for [`Index`].
+fn type_hash(ty: &FuncType) -> u32 {
+    let num_params = (ty.params().len() as u32).to_le_bytes();
+    crate::index::hash(HASH_START, num_params.into_iter().chain(type_codes(ty)))
+}
+
+/// A total order on function types (by parameter count, then the value types in order).
+fn type_order(a: &FuncType, b: &FuncType) -> core::cmp::Ordering {
+    a.params()
+        .len()
+        .cmp(&b.params().len())
+        .then_with(|| type_codes(a).cmp(type_codes(b)))
 }
 
 /// A function in the store.
@@ -435,5 +464,41 @@ impl<'a, T> Caller<'a, T> {
     /// The engine of the store.
     pub fn engine(&self) -> &Engine {
         &self.store.inner.engine
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ember_bytecode::types::ValType;
+
+    /// A function type per number below 3^7: its digits in base 3 pick the value types.
+    fn ty(mut n: u32) -> FuncType {
+        const VT: [ValType; 3] = [ValType::I32, ValType::F64, ValType::ExternRef];
+        let mut types = Vec::new();
+        while n > 0 {
+            types.push(VT[(n % 3) as usize]);
+            n /= 3;
+        }
+        let results = types.split_off(types.len() / 2);
+        FuncType::new(types, results)
+    }
+
+    #[test]
+    fn equal_types_get_equal_ids() {
+        let mut r = TypeRegistry::default();
+        let ids: Vec<u32> = (0..500).map(|n| r.intern(&ty(n))).collect();
+        for (n, &id) in ids.iter().enumerate() {
+            assert_eq!(r.get(id), &ty(n as u32));
+            // Interning again, or an equal type built separately, finds the same id.
+            assert_eq!(r.intern(&ty(n as u32)), id);
+        }
+        let distinct: alloc::collections::BTreeSet<u32> = ids.iter().copied().collect();
+        assert_eq!(distinct.len(), r.types.len());
+        for a in 0..500 {
+            for b in [0, 1, 7, 499] {
+                assert_eq!(ty(a) == ty(b), ids[a as usize] == ids[b as usize]);
+            }
+        }
     }
 }

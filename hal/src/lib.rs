@@ -10,9 +10,52 @@
 pub mod heap;
 
 /// Text output (a UART, semihosting, a log buffer).
+///
+/// Besides [`write`](Console::write), it prints text and numbers without `core::fmt`, whose
+/// formatting machinery costs a few kilobytes of flash (a firmware that formats nothing with
+/// `write!` links none of it).
 pub trait Console {
     /// Writes bytes; returns how many were written.
     fn write(&mut self, bytes: &[u8]) -> usize;
+
+    /// Writes a string.
+    fn write_str(&mut self, s: &str) {
+        self.write(s.as_bytes());
+    }
+
+    /// Writes `n` in decimal.
+    fn write_u64(&mut self, n: u64) {
+        let mut digits = [b'0'; 20];
+        let mut i = digits.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.write(&digits[i..]);
+    }
+
+    /// Writes `n` in decimal, with a `-` if negative.
+    fn write_i64(&mut self, n: i64) {
+        if n < 0 {
+            self.write(b"-");
+        }
+        self.write_u64(n.unsigned_abs());
+    }
+
+    /// Writes `n` as `0x` and 8 hexadecimal digits (as `{:#010x}` formats it).
+    fn write_hex32(&mut self, n: u32) {
+        let mut text = *b"0x00000000";
+        for (k, d) in text[2..].iter_mut().enumerate() {
+            let nibble = (n >> (28 - 4 * k)) & 0xF;
+            *d = b"0123456789abcdef"[nibble as usize];
+        }
+        self.write(&text);
+    }
 }
 
 /// Ending the program with a status (semihosting exit, a test device, a reset).
@@ -66,6 +109,28 @@ impl<const N: usize> Console for BufferConsole<N> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prints_numbers_as_core_fmt_does() {
+        extern crate std;
+        use std::format;
+        for n in [0u64, 7, 10, 4_294_967_296, u64::MAX] {
+            let mut c = BufferConsole::<64>::default();
+            c.write_u64(n);
+            assert_eq!(c.contents(), format!("{n}").as_bytes());
+        }
+        for n in [0i64, -1, 42, i64::MIN, i64::MAX] {
+            let mut c = BufferConsole::<64>::default();
+            c.write_i64(n);
+            assert_eq!(c.contents(), format!("{n}").as_bytes());
+        }
+        for n in [0u32, 0xdead_beef, 0x1234, u32::MAX] {
+            let mut c = BufferConsole::<64>::default();
+            c.write_hex32(n);
+            c.write_str(" ok");
+            assert_eq!(c.contents(), format!("{n:#010x} ok").as_bytes());
+        }
+    }
 
     #[test]
     fn buffer_console_keeps_what_fits() {

@@ -119,38 +119,31 @@ pub(super) fn instantiate<T>(
             .push(index_after(store.inner.globals.len(), k)?);
         new_globals.push(GlobalEntity { value, ty });
     }
-    let elems = m
-        .elems
-        .iter()
-        .map(|seg| {
-            seg.items
-                .iter()
-                .map(|item| eval(item, &global_values, &items.funcs))
-                .collect::<Result<Box<[u64]>>>()
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let elem_offsets = m
-        .elems
-        .iter()
-        .map(|seg| match seg.mode {
-            ElemMode::Active { table, offset } => Ok(Some((
-                table,
-                eval(&offset, &global_values, &items.funcs)? as u32,
-            ))),
-            _ => Ok(None),
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let data_offsets = m
-        .datas
-        .iter()
-        .map(|seg| match seg.mode {
-            DataMode::Active { memory, offset } => Ok(Some((
-                memory,
-                eval(&offset, &global_values, &items.funcs)? as u32,
-            ))),
-            DataMode::Passive => Ok(None),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // Plain loops rather than `collect::<Result<_>>()`: less code on a microcontroller.
+    let mut elems = Vec::with_capacity(m.elems.len());
+    let mut elem_offsets = Vec::with_capacity(m.elems.len());
+    for seg in &m.elems {
+        let mut values = Vec::with_capacity(seg.items.len());
+        for item in &seg.items {
+            values.push(eval(item, &global_values, &items.funcs)?);
+        }
+        elems.push(values.into_boxed_slice());
+        elem_offsets.push(match seg.mode {
+            ElemMode::Active { table, offset } => {
+                Some((table, eval(&offset, &global_values, &items.funcs)? as u32))
+            }
+            _ => None,
+        });
+    }
+    let mut data_offsets = Vec::with_capacity(m.datas.len());
+    for seg in &m.datas {
+        data_offsets.push(match seg.mode {
+            DataMode::Active { memory, offset } => {
+                Some((memory, eval(&offset, &global_values, &items.funcs)? as u32))
+            }
+            DataMode::Passive => None,
+        });
+    }
 
     // Commit: from here on the instance exists, even if initialisation traps (WebAssembly 2.0:
     // its functions may already be in imported tables).
