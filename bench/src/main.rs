@@ -2,7 +2,7 @@
 //! Ember and wasmi 2.0 alternately and prints markdown tables.
 //! `ember-bench run ember|wasmi WORKLOAD [N]`: runs one workload once (for profilers; built with
 //! `--features op-stats`, also prints the most executed instructions and pairs).
-//! `ember-bench translate ember|wasmi-eager|wasmi-lazy MODULE [REPS]`: compiles one module.
+//! `ember-bench translate ember|ember-lazy|wasmi-eager|wasmi-lazy MODULE [REPS]`: compiles one module.
 
 use ember_bench::engines::{self, Mode};
 use ember_bench::report::{self, CompileRow, ExecRow};
@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         Some("compare") => parse_opts(&args[1..]).and_then(|o| compare(&o)),
         Some("run") => run_one(&args[1..]),
         Some("translate") => translate_one(&args[1..]),
-        _ => Err("usage: ember-bench compare [--quick] [--reps N] [--only NAME] [--svg FILE]\n       ember-bench run ember|wasmi WORKLOAD [N]\n       ember-bench translate ember|wasmi-eager|wasmi-lazy MODULE [REPS]".into()),
+        _ => Err("usage: ember-bench compare [--quick] [--reps N] [--only NAME] [--svg FILE]\n       ember-bench run ember|wasmi WORKLOAD [N]\n       ember-bench translate ember|ember-lazy|wasmi-eager|wasmi-lazy MODULE [REPS]".into()),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
@@ -249,7 +249,7 @@ fn print_op_stats() {}
 fn translate_one(args: &[String]) -> Result<(), String> {
     let (engine, name) = match args {
         [e, n, ..] => (e.as_str(), n.as_str()),
-        _ => return Err("translate ember|wasmi-eager|wasmi-lazy MODULE [REPS]".into()),
+        _ => return Err("translate ember|ember-lazy|wasmi-eager|wasmi-lazy MODULE [REPS]".into()),
     };
     let m = MODULES
         .iter()
@@ -262,8 +262,13 @@ fn translate_one(args: &[String]) -> Result<(), String> {
     let mut ts = Vec::new();
     for _ in 0..reps {
         let t = match engine {
-            "ember" => {
-                let en = engines::ember_engine(ember::CompilationMode::Eager);
+            "ember" | "ember-lazy" => {
+                let mode = if engine == "ember" {
+                    ember::CompilationMode::Eager
+                } else {
+                    ember::CompilationMode::LazyTranslation
+                };
+                let en = engines::ember_engine(mode);
                 let (r, t) = time(|| engines::ember_compile(&en, m.bytes));
                 r?;
                 t
