@@ -20,7 +20,8 @@ use alloc::vec::Vec;
 #[derive(Clone, Copy)]
 enum Fault {
     Decode(DecodeError),
-    IndexOutOfRange(&'static str, u32),
+    /// An index operand of kind `kind::FUNC ..= kind::GLOBAL`, and its value.
+    IndexOutOfRange(u8, u32),
     OutOfRange(&'static str, u32),
     Slot(Slot, u32),
     Fits(&'static str, u32, u32, u32),
@@ -40,7 +41,15 @@ impl Fault {
     fn message(self, code: &[u8], pc: usize) -> String {
         let what = match self {
             Fault::Decode(e) => return format!("{e} (function-relative)"),
-            Fault::IndexOutOfRange(what, i) => format!("{what} index {i} out of range"),
+            Fault::IndexOutOfRange(kind, i) => {
+                let what = match kind {
+                    kind::FUNC => "function",
+                    kind::TYPE => "type",
+                    kind::TABLE => "table",
+                    _ => "global",
+                };
+                format!("{what} index {i} out of range")
+            }
             Fault::OutOfRange(what, i) => format!("{what} {i} out of range"),
             Fault::Slot(s, frame) => format!("slot {s} outside the frame of {frame} slots"),
             Fault::Fits(what, base, n, frame) => {
@@ -100,6 +109,7 @@ impl<'m> CodeVerifier<'m> {
     }
 
     /// Checks the code of defined function `func` (its range was checked by the caller).
+    #[inline(never)]
     pub(super) fn verify_body(&mut self, func: u32, body: &FuncBody) -> Result<(), VerifyError> {
         let m = self.m;
         let base = body.code_start as usize;
@@ -119,6 +129,13 @@ impl<'m> CodeVerifier<'m> {
         self.targets.clear();
         let cx = Cx {
             m,
+            index_spaces: [
+                m.funcs.len(),
+                m.types.len(),
+                m.tables.len(),
+                m.globals.len(),
+            ]
+            .map(|n| n as u64),
             declared: self.declared,
             call_slots: &self.call_slots,
             code,
@@ -157,6 +174,9 @@ impl<'m> CodeVerifier<'m> {
 /// What the checks of one function need.
 struct Cx<'a> {
     m: &'a CompiledModule,
+    /// Lengths of the function, type, table and global index spaces (for operands of kinds
+    /// `kind::FUNC ..= kind::GLOBAL`).
+    index_spaces: [u64; 4],
     declared: &'a [bool],
     call_slots: &'a [u32],
     code: &'a [u8],
@@ -208,14 +228,17 @@ fn scan(cx: &Cx<'_>, starts: &mut [u64], targets: &mut Vec<i64>) -> Result<bool,
     {
         starts.mark(pc);
         let (d, o) = lookup(w);
-        // Nonzero: `check_one` must look at the instruction.
-        let mut bad = d.flags & slow;
+        // Whether `check_one` must look at the instruction.
+        let mut bad = d.flags & slow != 0;
         let mut mask = d.slots;
         while mask != 0 {
-            bad |= u8::from(u32::from(read16(w, o, mask.trailing_zeros())) >= frame);
+            if u32::from(read16(w, o, mask.trailing_zeros())) >= frame {
+                bad = true;
+                break;
+            }
             mask &= mask - 1;
         }
-        if bad == 0 {
+        if !bad {
             if d.flags & BRANCH != 0 {
                 let offset = read32(w, o, u32::from(d.arg)) as i32;
                 targets.push(pc as i64 + i64::from(offset));
@@ -341,22 +364,21 @@ fn check_one(
     // The special operands' values, in order (16-bit ones zero-extended).
     let mut v = [0u32; 4];
     for (i, &k) in sp.operands.iter().enumerate() {
-        let x = read32(w, o, u32::from(k & 15));
-        let (x, limit, what) = match k >> 4 {
-            kind::BRANCH => {
-                targets.push(pc as i64 + i64::from(x as i32));
-                (x, u64::MAX, "")
-            }
-            kind::FUNC => (x, m.funcs.len() as u64, "function"),
-            kind::TYPE => (x, m.types.len() as u64, "type"),
-            kind::TABLE => (x, m.tables.len() as u64, "table"),
-            kind::GLOBAL => (x, m.globals.len() as u64, "global"),
-            kind::COUNT16 | kind::BASE | kind::DST => (x & 0xFFFF, u64::MAX, ""),
-            kind::DATA => break,
-            _ => (x, u64::MAX, ""),
-        };
-        if u64::from(x) >= limit {
-            return Err(Fault::IndexOutOfRange(what, x));
+        let kind = k >> 4;
+        if kind == kind::DATA {
+            break;
+        }
+        let mut x = read32(w, o, u32::from(k & 15));
+        if kind >= kind::COUNT16 {
+            x &= 0xFFFF;
+        } else if kind == kind::BRANCH {
+            targets.push(pc as i64 + i64::from(x as i32));
+        } else if let Some(&len) = cx
+            .index_spaces
+            .get(usize::from(kind.wrapping_sub(kind::FUNC)))
+            && u64::from(x) >= len
+        {
+            return Err(Fault::IndexOutOfRange(kind, x));
         }
         v[i] = x;
     }
@@ -386,6 +408,7 @@ fn check_one(
 
 /// Checks instruction rule `rule`, given the values of its special operands in order (as
 /// [`Rule::operands`] lists them).
+#[inline(always)]
 fn rule(cx: &Cx<'_>, rule: Rule, v: [u32; 4]) -> Result<(), Fault> {
     let m = cx.m;
     let table = |t: u32| {

@@ -96,7 +96,8 @@ pub(super) mod kind {
     pub(in crate::verify) const SLOT: u8 = 1;
     /// A branch offset (`i32`): its target is checked after the pass.
     pub(in crate::verify) const BRANCH: u8 = 2;
-    /// A function index (`u32`), in range.
+    /// A function index (`u32`), in range. `FUNC ..= GLOBAL` are the indices checked
+    /// against the length of an index space.
     pub(in crate::verify) const FUNC: u8 = 3;
     /// A type index (`u32`), in range.
     pub(in crate::verify) const TYPE: u8 = 4;
@@ -106,10 +107,10 @@ pub(super) mod kind {
     pub(in crate::verify) const GLOBAL: u8 = 6;
     /// A data or element segment index (`u32`), checked by the instruction's rule.
     pub(in crate::verify) const SEGMENT: u8 = 7;
-    /// The length of the tail (`u16`).
-    pub(in crate::verify) const COUNT16: u8 = 8;
     /// The length of the tail (`u32`).
-    pub(in crate::verify) const COUNT32: u8 = 9;
+    pub(in crate::verify) const COUNT32: u8 = 8;
+    /// The length of the tail (`u16`). `COUNT16` and above are the 16-bit kinds.
+    pub(in crate::verify) const COUNT16: u8 = 9;
     /// The first argument slot of a call (`u16`): may equal the frame size when the callee
     /// takes and returns nothing; checked by the call's rule.
     pub(in crate::verify) const BASE: u8 = 10;
