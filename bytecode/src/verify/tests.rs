@@ -755,3 +755,40 @@ fn mnemonics_for_messages_follow_the_table() {
     }
     assert_eq!(super::table::OP_COUNT, MNEMONICS.len());
 }
+
+#[test]
+fn reports_the_first_repeated_export_name() {
+    // Export lists over a small alphabet (a simple LCG picks the names): the error names the
+    // first export, in order, whose name an earlier one has, as a scan in order would.
+    let mut seed = 12345u32;
+    for len in 0..40 {
+        for _ in 0..20 {
+            let names: Vec<String> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                    let k = (seed >> 16) % (len as u32 / 2 + 2);
+                    format!("n{k}")
+                })
+                .collect();
+            let mut m = module(valid_code());
+            m.exports = names
+                .iter()
+                .map(|name| Export {
+                    name: name.clone(),
+                    kind: ExternKind::Func,
+                    index: 0,
+                })
+                .collect();
+            let expected = (0..names.len()).find(|&i| names[..i].contains(&names[i]));
+            match (expected, verify_module(&m)) {
+                (None, r) => assert!(r.is_ok(), "{names:?}: {r:?}"),
+                (Some(i), Err(e)) => assert_eq!(
+                    e.message,
+                    format!("duplicate export name `{}`", names[i]),
+                    "{names:?}"
+                ),
+                (Some(_), Ok(())) => panic!("{names:?}: duplicates accepted"),
+            }
+        }
+    }
+}
