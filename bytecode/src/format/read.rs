@@ -10,94 +10,152 @@ use crate::module::{
     FuncBody, Import, ImportType,
 };
 use crate::types::{FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+/// Why the bytes are not a module: a small value, made a message only on failure.
+#[derive(Clone, Copy)]
+enum Bad {
+    End,
+    Count(&'static str, usize),
+    Utf8,
+    Flag(u8),
+    ValType(u8),
+    NotRefType,
+    ConstTag(u8),
+    Kind(u8),
+    ElemMode(u8),
+    DataMode(u8),
+    Trailing,
+}
+
+impl Bad {
+    #[cold]
+    #[inline(never)]
+    fn error(self, offset: usize) -> FormatError {
+        let message = match self {
+            Bad::End => String::from("unexpected end of precompiled module"),
+            Bad::Count(what, n) => {
+                format!("{what} count {n} exceeds the rest of the precompiled module")
+            }
+            Bad::Utf8 => String::from("name is not valid UTF-8"),
+            Bad::Flag(b) => format!("invalid flag byte {b:#04x}"),
+            Bad::ValType(b) => format!("invalid value type {b:#04x}"),
+            Bad::NotRefType => String::from("expected a reference type"),
+            Bad::ConstTag(b) => format!("invalid constant expression tag {b:#04x}"),
+            Bad::Kind(b) => format!("invalid external kind {b:#04x}"),
+            Bad::ElemMode(b) => format!("invalid element segment mode {b:#04x}"),
+            Bad::DataMode(b) => format!("invalid data segment mode {b:#04x}"),
+            Bad::Trailing => String::from("trailing bytes after the precompiled module"),
+        };
+        FormatError { offset, message }
+    }
+}
+
+/// A reader that remembers the first problem instead of returning it from every read: after
+/// it, reads give zeros and empty slices (and leave the position), so decoding runs to the end
+/// without allocating more than the blob's size, and the problem is reported there. Call
+/// sites need no error path of their own.
 struct R<'a> {
     bytes: &'a [u8],
     pos: usize,
+    /// The first problem, and its offset.
+    bad: Option<(usize, Bad)>,
 }
 
-type Res<T> = Result<T, FormatError>;
-
 impl<'a> R<'a> {
-    fn err<T>(&self, message: impl Into<String>) -> Res<T> {
+    /// An error at the current position (for the header, refused at once).
+    fn err<T>(&self, message: impl Into<String>) -> Result<T, FormatError> {
         Err(FormatError {
             offset: self.pos,
             message: message.into(),
         })
     }
-    fn take(&mut self, n: usize) -> Res<&'a [u8]> {
-        let end = match self.pos.checked_add(n) {
-            Some(e) if e <= self.bytes.len() => e,
-            _ => return self.err("unexpected end of precompiled module"),
-        };
-        let b = &self.bytes[self.pos..end];
-        self.pos = end;
-        Ok(b)
+    /// Records `bad` at `at`, unless a problem was found before.
+    #[inline(never)]
+    fn fail(&mut self, at: usize, bad: Bad) {
+        if self.bad.is_none() {
+            self.bad = Some((at, bad));
+        }
     }
-    fn array<const N: usize>(&mut self) -> Res<[u8; N]> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
+    /// Records `bad` at the byte just read.
+    fn fail_last(&mut self, bad: Bad) {
+        self.fail(self.pos.saturating_sub(1), bad);
     }
-    fn u8(&mut self) -> Res<u8> {
-        Ok(self.array::<1>()?[0])
+    /// The next `n` bytes (empty after a problem).
+    fn take(&mut self, n: usize) -> &'a [u8] {
+        if self.bad.is_some() {
+            return &[];
+        }
+        match self.pos.checked_add(n) {
+            Some(end) if end <= self.bytes.len() => {
+                let b = self.bytes.get(self.pos..end).unwrap_or_default();
+                self.pos = end;
+                b
+            }
+            _ => {
+                self.fail(self.pos, Bad::End);
+                &[]
+            }
+        }
     }
-    fn u16(&mut self) -> Res<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
+    fn array<const N: usize>(&mut self) -> [u8; N] {
+        self.take(N).first_chunk().copied().unwrap_or([0; N])
     }
-    fn u32(&mut self) -> Res<u32> {
-        Ok(u32::from_le_bytes(self.array()?))
+    fn u8(&mut self) -> u8 {
+        self.array::<1>()[0]
     }
-    fn u64(&mut self) -> Res<u64> {
-        Ok(u64::from_le_bytes(self.array()?))
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes(self.array())
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.array())
+    }
+    fn u64(&mut self) -> u64 {
+        u64::from_le_bytes(self.array())
     }
     fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
     }
     /// A count of items that take at least `min_size` bytes each; refused if the rest of the
     /// blob cannot hold that many (so a forged count cannot cause a huge allocation).
-    fn count(&mut self, min_size: usize, what: &str) -> Res<usize> {
+    fn count(&mut self, min_size: usize, what: &'static str) -> usize {
         let at = self.pos;
-        let n = self.u32()? as usize;
+        let n = self.u32() as usize;
         if n.saturating_mul(min_size.max(1)) > self.remaining() {
-            return Err(FormatError {
-                offset: at,
-                message: format!("{what} count {n} exceeds the rest of the precompiled module"),
-            });
+            self.fail(at, Bad::Count(what, n));
+            return 0;
         }
-        Ok(n)
+        n
     }
-    fn bytes(&mut self) -> Res<&'a [u8]> {
-        let n = self.count(1, "byte")?;
+    fn bytes(&mut self) -> &'a [u8] {
+        let n = self.count(1, "byte");
         self.take(n)
     }
-    fn string(&mut self) -> Res<String> {
+    fn string(&mut self) -> String {
         let at = self.pos;
-        let b = self.bytes()?;
+        let b = self.bytes();
         match core::str::from_utf8(b) {
-            Ok(s) => Ok(String::from(s)),
-            Err(_) => Err(FormatError {
-                offset: at,
-                message: String::from("name is not valid UTF-8"),
-            }),
-        }
-    }
-    fn bool(&mut self) -> Res<bool> {
-        match self.u8()? {
-            0 => Ok(false),
-            1 => Ok(true),
-            b => {
-                self.pos -= 1;
-                self.err(format!("invalid flag byte {b:#04x}"))
+            Ok(s) => String::from(s),
+            Err(_) => {
+                self.fail(at, Bad::Utf8);
+                String::new()
             }
         }
     }
-    fn val_type(&mut self) -> Res<ValType> {
-        Ok(match self.u8()? {
+    fn bool(&mut self) -> bool {
+        match self.u8() {
+            0 => false,
+            1 => true,
+            b => {
+                self.fail_last(Bad::Flag(b));
+                false
+            }
+        }
+    }
+    fn val_type(&mut self) -> ValType {
+        match self.u8() {
             code::I32 => ValType::I32,
             code::I64 => ValType::I64,
             code::F32 => ValType::F32,
@@ -105,90 +163,87 @@ impl<'a> R<'a> {
             code::FUNCREF => ValType::FuncRef,
             code::EXTERNREF => ValType::ExternRef,
             b => {
-                self.pos -= 1;
-                return self.err(format!("invalid value type {b:#04x}"));
+                self.fail_last(Bad::ValType(b));
+                ValType::I32
             }
-        })
+        }
     }
-    fn ref_type(&mut self) -> Res<RefType> {
-        Ok(match self.val_type()? {
+    fn ref_type(&mut self) -> RefType {
+        match self.val_type() {
             ValType::FuncRef => RefType::FuncRef,
             ValType::ExternRef => RefType::ExternRef,
             _ => {
-                self.pos -= 1;
-                return self.err("expected a reference type");
+                self.fail_last(Bad::NotRefType);
+                RefType::FuncRef
             }
-        })
+        }
     }
-    fn limits(&mut self) -> Res<Limits> {
-        let min = self.u32()?;
-        let max = if self.bool()? {
-            Some(self.u32()?)
-        } else {
-            None
-        };
-        Ok(Limits { min, max })
+    fn limits(&mut self) -> Limits {
+        let min = self.u32();
+        let max = if self.bool() { Some(self.u32()) } else { None };
+        Limits { min, max }
     }
-    fn table_type(&mut self) -> Res<TableType> {
-        let element = self.ref_type()?;
-        let limits = self.limits()?;
-        Ok(TableType { element, limits })
+    fn table_type(&mut self) -> TableType {
+        let element = self.ref_type();
+        let limits = self.limits();
+        TableType { element, limits }
     }
-    fn global_type(&mut self) -> Res<GlobalType> {
-        let content = self.val_type()?;
-        let mutable = self.bool()?;
-        Ok(GlobalType { content, mutable })
+    fn global_type(&mut self) -> GlobalType {
+        let content = self.val_type();
+        let mutable = self.bool();
+        GlobalType { content, mutable }
     }
-    fn const_expr(&mut self) -> Res<ConstExpr> {
-        Ok(match self.u8()? {
-            0 => ConstExpr::I32(self.u32()? as i32),
-            1 => ConstExpr::I64(self.u64()? as i64),
-            2 => ConstExpr::F32(self.u32()?),
-            3 => ConstExpr::F64(self.u64()?),
-            4 => ConstExpr::RefNull(self.ref_type()?),
-            5 => ConstExpr::RefFunc(self.u32()?),
-            6 => ConstExpr::GlobalGet(self.u32()?),
+    fn const_expr(&mut self) -> ConstExpr {
+        match self.u8() {
+            0 => ConstExpr::I32(self.u32() as i32),
+            1 => ConstExpr::I64(self.u64() as i64),
+            2 => ConstExpr::F32(self.u32()),
+            3 => ConstExpr::F64(self.u64()),
+            4 => ConstExpr::RefNull(self.ref_type()),
+            5 => ConstExpr::RefFunc(self.u32()),
+            6 => ConstExpr::GlobalGet(self.u32()),
             b => {
-                self.pos -= 1;
-                return self.err(format!("invalid constant expression tag {b:#04x}"));
+                self.fail_last(Bad::ConstTag(b));
+                ConstExpr::I32(0)
             }
-        })
+        }
     }
-    fn kind(&mut self) -> Res<ExternKind> {
-        Ok(match self.u8()? {
+    fn kind(&mut self) -> ExternKind {
+        match self.u8() {
             0 => ExternKind::Func,
             1 => ExternKind::Table,
             2 => ExternKind::Memory,
             3 => ExternKind::Global,
             b => {
-                self.pos -= 1;
-                return self.err(format!("invalid external kind {b:#04x}"));
+                self.fail_last(Bad::Kind(b));
+                ExternKind::Func
             }
-        })
+        }
     }
-    fn header(&mut self) -> Res<()> {
-        if self.take(MAGIC.len()).ok() != Some(&MAGIC[..]) {
-            self.pos = 0;
+    /// The header: refused before anything else is read if it is not this build's.
+    fn header(&mut self) -> Result<(), FormatError> {
+        if self.bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
             return self.err("not a precompiled Ember module (bad magic number)");
         }
-        let version = self.u32()?;
-        if version != FORMAT_VERSION {
+        self.pos = MAGIC.len();
+        let version = self.u32();
+        if version != FORMAT_VERSION && self.bad.is_none() {
             self.pos -= 4;
             return self.err(format!(
                 "precompiled module has format version {version}, this build reads version \
                  {FORMAT_VERSION}: recompile it from the wasm"
             ));
         }
-        let features = self.u32()?;
-        if features != FEATURES {
+        let features = self.u32();
+        if features != FEATURES && self.bad.is_none() {
             self.pos -= 4;
             return self.err(format!(
                 "precompiled module was compiled for features {features:#x}, this build has \
                  {FEATURES:#x} (WebAssembly 2.0 without SIMD): recompile it from the wasm"
             ));
         }
-        let isa = self.u64()?;
-        if isa != ISA_FINGERPRINT {
+        let isa = self.u64();
+        if isa != ISA_FINGERPRINT && self.bad.is_none() {
             self.pos -= 8;
             return self.err(format!(
                 "precompiled module was compiled for instruction set {isa:#018x}, this build \
@@ -218,153 +273,128 @@ pub fn decode_static(bytes: &'static [u8]) -> Result<CompiledModule, FormatError
 
 /// Decodes everything but the bytecode, which is returned as a slice of `bytes`.
 fn decode_parts(bytes: &[u8]) -> Result<(CompiledModule, &[u8]), FormatError> {
-    let mut r = R { bytes, pos: 0 };
+    let mut r = R {
+        bytes,
+        pos: 0,
+        bad: None,
+    };
     r.header()?;
     let mut m = CompiledModule {
-        wasm_code_size: r.u32()?,
+        wasm_code_size: r.u32(),
         ..CompiledModule::default()
     };
 
-    let n = r.count(8, "type")?;
+    let n = r.count(8, "type");
     m.types.reserve_exact(n);
     for _ in 0..n {
-        let np = r.count(1, "parameter")?;
-        let nr = r.count(1, "result")?;
-        let mut params = Vec::with_capacity(np);
-        for _ in 0..np {
-            params.push(r.val_type()?);
-        }
-        let mut results = Vec::with_capacity(nr);
-        for _ in 0..nr {
-            results.push(r.val_type()?);
-        }
+        let np = r.count(1, "parameter");
+        let nr = r.count(1, "result");
+        let params: Vec<ValType> = (0..np).map(|_| r.val_type()).collect();
+        let results: Vec<ValType> = (0..nr).map(|_| r.val_type()).collect();
         m.types.push(FuncType::new(params, results));
     }
 
-    let n = r.count(10, "import")?;
+    let n = r.count(10, "import");
     m.imports.reserve_exact(n);
     for _ in 0..n {
-        let module = r.string()?;
-        let name = r.string()?;
-        let ty = match r.kind()? {
+        let module = r.string();
+        let name = r.string();
+        let ty = match r.kind() {
             ExternKind::Func => {
                 m.num_imported_funcs += 1;
-                ImportType::Func(r.u32()?)
+                ImportType::Func(r.u32())
             }
             ExternKind::Table => {
                 m.num_imported_tables += 1;
-                ImportType::Table(r.table_type()?)
+                ImportType::Table(r.table_type())
             }
             ExternKind::Memory => {
                 m.num_imported_memories += 1;
-                ImportType::Memory(MemoryType {
-                    limits: r.limits()?,
-                })
+                ImportType::Memory(MemoryType { limits: r.limits() })
             }
             ExternKind::Global => {
                 m.num_imported_globals += 1;
-                ImportType::Global(r.global_type()?)
+                ImportType::Global(r.global_type())
             }
         };
         m.imports.push(Import { module, name, ty });
     }
 
-    let n = r.count(4, "function")?;
-    m.funcs.reserve_exact(n);
-    for _ in 0..n {
-        m.funcs.push(r.u32()?);
-    }
-    let n = r.count(6, "table")?;
-    m.tables.reserve_exact(n);
-    for _ in 0..n {
-        m.tables.push(r.table_type()?);
-    }
-    let n = r.count(5, "memory")?;
-    m.memories.reserve_exact(n);
-    for _ in 0..n {
-        m.memories.push(MemoryType {
-            limits: r.limits()?,
-        });
-    }
-    let n = r.count(2, "global")?;
-    m.globals.reserve_exact(n);
-    for _ in 0..n {
-        m.globals.push(r.global_type()?);
-    }
-    let n = r.count(2, "global initialiser")?;
-    m.global_inits.reserve_exact(n);
-    for _ in 0..n {
-        m.global_inits.push(r.const_expr()?);
-    }
-    let n = r.count(9, "export")?;
-    m.exports.reserve_exact(n);
-    for _ in 0..n {
-        let name = r.string()?;
-        let kind = r.kind()?;
-        let index = r.u32()?;
-        m.exports.push(Export { name, kind, index });
-    }
-    m.start = if r.bool()? { Some(r.u32()?) } else { None };
+    let n = r.count(4, "function");
+    m.funcs = (0..n).map(|_| r.u32()).collect();
+    let n = r.count(6, "table");
+    m.tables = (0..n).map(|_| r.table_type()).collect();
+    let n = r.count(5, "memory");
+    m.memories = (0..n).map(|_| MemoryType { limits: r.limits() }).collect();
+    let n = r.count(2, "global");
+    m.globals = (0..n).map(|_| r.global_type()).collect();
+    let n = r.count(2, "global initialiser");
+    m.global_inits = (0..n).map(|_| r.const_expr()).collect();
+    let n = r.count(9, "export");
+    m.exports = (0..n)
+        .map(|_| {
+            let name = r.string();
+            let kind = r.kind();
+            let index = r.u32();
+            Export { name, kind, index }
+        })
+        .collect();
+    m.start = if r.bool() { Some(r.u32()) } else { None };
 
-    let n = r.count(6, "element segment")?;
+    let n = r.count(6, "element segment");
     m.elems.reserve_exact(n);
     for _ in 0..n {
-        let mode = match r.u8()? {
+        let mode = match r.u8() {
             0 => ElemMode::Passive,
             1 => ElemMode::Active {
-                table: r.u32()?,
-                offset: r.const_expr()?,
+                table: r.u32(),
+                offset: r.const_expr(),
             },
             2 => ElemMode::Declared,
             b => {
-                r.pos -= 1;
-                return r.err(format!("invalid element segment mode {b:#04x}"));
+                r.fail_last(Bad::ElemMode(b));
+                ElemMode::Passive
             }
         };
-        let ty = r.ref_type()?;
-        let k = r.count(2, "element")?;
-        let mut items = Vec::with_capacity(k);
-        for _ in 0..k {
-            items.push(r.const_expr()?);
-        }
-        m.elems.push(ElemSegment {
-            mode,
-            ty,
-            items: items.into_boxed_slice(),
-        });
+        let ty = r.ref_type();
+        let k = r.count(2, "element");
+        let items = (0..k).map(|_| r.const_expr()).collect();
+        m.elems.push(ElemSegment { mode, ty, items });
     }
-    let n = r.count(5, "data segment")?;
+    let n = r.count(5, "data segment");
     m.datas.reserve_exact(n);
     for _ in 0..n {
-        let mode = match r.u8()? {
+        let mode = match r.u8() {
             0 => DataMode::Passive,
             1 => DataMode::Active {
-                memory: r.u32()?,
-                offset: r.const_expr()?,
+                memory: r.u32(),
+                offset: r.const_expr(),
             },
             b => {
-                r.pos -= 1;
-                return r.err(format!("invalid data segment mode {b:#04x}"));
+                r.fail_last(Bad::DataMode(b));
+                DataMode::Passive
             }
         };
-        let bytes: Box<[u8]> = r.bytes()?.into();
+        let bytes = r.bytes().into();
         m.datas.push(DataSegment { mode, bytes });
     }
-    let n = r.count(16, "function body")?;
-    m.bodies.reserve_exact(n);
-    for _ in 0..n {
-        m.bodies.push(FuncBody {
-            code_start: r.u32()?,
-            code_len: r.u32()?,
-            frame_size: r.u16()?,
-            num_params: r.u16()?,
-            num_locals: r.u16()?,
-            num_results: r.u16()?,
-        });
-    }
-    let code = r.bytes()?;
+    let n = r.count(16, "function body");
+    m.bodies = (0..n)
+        .map(|_| FuncBody {
+            code_start: r.u32(),
+            code_len: r.u32(),
+            frame_size: r.u16(),
+            num_params: r.u16(),
+            num_locals: r.u16(),
+            num_results: r.u16(),
+        })
+        .collect();
+    let code = r.bytes();
     if r.remaining() != 0 {
-        return r.err("trailing bytes after the precompiled module");
+        r.fail(r.pos, Bad::Trailing);
     }
-    Ok((m, code))
+    match r.bad {
+        None => Ok((m, code)),
+        Some((offset, bad)) => Err(bad.error(offset)),
+    }
 }

@@ -1,94 +1,30 @@
 //! Function-body checks: one linear pass over the instructions, then a pass over the branch
 //! targets against the set of instruction boundaries.
+//!
+//! Table-driven: [`super::table`] describes every instruction, and one generic loop
+//! ([`scan`]) checks them all; there is no per-instruction code.
 
 use super::VerifyError;
+use super::table::{
+    BRANCH, Desc, EXT, MEMORY, PRIMARY, Rule, SPECIAL, SPECIALS, TAIL_NONE, TAIL_SLOTS, TERMINAL,
+    UNKNOWN, WINDOW, kind, mnemonic,
+};
 use crate::module::{CompiledModule, FuncBody};
 use crate::types::RefType;
-use crate::{BrOffset, Instr, Slot, Tail, Visit};
+use crate::{DecodeError, EXT_PREFIX, PRIMARY_COUNT, Slot};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// What an operand means, from its name in the instruction table (see [`role!`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// The length of the tail.
-    Count,
-    /// A branch offset (`i32`) or a memory offset (`u32`).
-    Offset,
-    /// An immediate operand.
-    Imm,
-    /// A constant (`u32`/`u64`) or a slot holding a value (`Slot`).
-    Value,
-    /// A function index.
-    Func,
-    /// A type index.
-    Type,
-    /// A table index.
-    Table,
-    /// A global index (`u32`) or a slot holding an index (`Slot`).
-    Index,
-    /// A data or element segment index (checked per instruction).
-    Segment,
-    /// The first argument slot of a call (may equal the frame size when the callee takes and
-    /// returns nothing; checked per instruction).
-    Base,
-    /// Any other name: a slot if it is a `Slot`, otherwise unknown to the verifier (refused,
-    /// so that a new kind of operand cannot slip through unchecked).
-    Other,
-}
-
-macro_rules! role {
-    (count) => {
-        Role::Count
-    };
-    (offset) => {
-        Role::Offset
-    };
-    (imm) => {
-        Role::Imm
-    };
-    (value) => {
-        Role::Value
-    };
-    (func) => {
-        Role::Func
-    };
-    (ty) => {
-        Role::Type
-    };
-    (table) => {
-        Role::Table
-    };
-    (dst_table) => {
-        Role::Table
-    };
-    (src_table) => {
-        Role::Table
-    };
-    (index) => {
-        Role::Index
-    };
-    (segment) => {
-        Role::Segment
-    };
-    (base) => {
-        Role::Base
-    };
-    ($other:ident) => {
-        Role::Other
-    };
-}
-
-/// What a failed check found: a small value, turned into a message only on failure (keeps
-/// the per-instruction code small: no formatting inlined into each instruction's step).
+/// What a failed check found: a small value, turned into a message only on failure.
 #[derive(Clone, Copy)]
 enum Fault {
-    UnknownOperand(&'static str),
-    IndexOutOfRange(&'static str, u32),
+    Decode(DecodeError),
+    /// An index operand of kind `kind::FUNC ..= kind::GLOBAL`, and its value.
+    IndexOutOfRange(u8, u32),
     OutOfRange(&'static str, u32),
     Slot(Slot, u32),
-    Fits(&'static str, Slot, usize, u32),
+    Fits(&'static str, u32, u32, u32),
     NoMemory,
     NotFuncref(u32),
     NotMutable(u32),
@@ -99,12 +35,21 @@ enum Fault {
 }
 
 impl Fault {
+    /// The message for a failure of the instruction at `pc` of `code`.
     #[cold]
     #[inline(never)]
-    fn message(self) -> String {
-        match self {
-            Fault::UnknownOperand(name) => format!("unknown operand `{name}`"),
-            Fault::IndexOutOfRange(what, i) => format!("{what} index {i} out of range"),
+    fn message(self, code: &[u8], pc: usize) -> String {
+        let what = match self {
+            Fault::Decode(e) => return format!("{e} (function-relative)"),
+            Fault::IndexOutOfRange(kind, i) => {
+                let what = match kind {
+                    kind::FUNC => "function",
+                    kind::TYPE => "type",
+                    kind::TABLE => "table",
+                    _ => "global",
+                };
+                format!("{what} index {i} out of range")
+            }
             Fault::OutOfRange(what, i) => format!("{what} {i} out of range"),
             Fault::Slot(s, frame) => format!("slot {s} outside the frame of {frame} slots"),
             Fault::Fits(what, base, n, frame) => {
@@ -125,204 +70,14 @@ impl Fault {
             Fault::Returns(n, results) => {
                 format!("returns {n} values, function has {results} results")
             }
-        }
-    }
-}
-
-/// An operand type the verifier knows how to check.
-trait Check: Copy {
-    /// Checks the operand (inlined: `role` is a constant at every call).
-    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault>;
-}
-
-impl Check for u16 {
-    #[inline(always)]
-    fn check(self, role: Role, _: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
-        match role {
-            Role::Count | Role::Base => Ok(()),
-            _ => cx.slot(self),
-        }
-    }
-}
-
-impl Check for u32 {
-    #[inline(always)]
-    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
-        let m = cx.m;
-        let (ok, what) = match role {
-            Role::Func => ((self as usize) < m.funcs.len(), "function"),
-            Role::Type => ((self as usize) < m.types.len(), "type"),
-            Role::Table => ((self as usize) < m.tables.len(), "table"),
-            Role::Index => ((self as usize) < m.globals.len(), "global"),
-            Role::Segment | Role::Offset | Role::Value | Role::Count => (true, ""),
-            Role::Imm | Role::Base | Role::Other => return Err(Fault::UnknownOperand(name)),
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(Fault::IndexOutOfRange(what, self))
-        }
-    }
-}
-
-impl Check for i32 {
-    #[inline(always)]
-    fn check(self, role: Role, name: &'static str, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
-        match role {
-            Role::Offset => cx.branch(self),
-            Role::Imm => Ok(()),
-            _ => Err(Fault::UnknownOperand(name)),
-        }
-    }
-}
-
-impl Check for u64 {
-    #[inline(always)]
-    fn check(self, role: Role, name: &'static str, _: &mut FuncCx<'_>) -> Result<(), Fault> {
-        match role {
-            Role::Value => Ok(()),
-            _ => Err(Fault::UnknownOperand(name)),
-        }
-    }
-}
-
-/// A tail operand type: slots and branch offsets.
-trait CheckTail: Copy {
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault>;
-}
-
-impl CheckTail for Slot {
-    #[inline(always)]
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
-        cx.slot(self)
-    }
-}
-
-impl CheckTail for BrOffset {
-    #[inline(always)]
-    fn check_tail(self, cx: &mut FuncCx<'_>) -> Result<(), Fault> {
-        cx.branch(self)
-    }
-}
-
-macro_rules! generic_checks {
-    (
-        primary { $( $(#[$pmeta:meta])* $PName:ident $psnake:ident $pmn:literal { $($pf:ident : $pt:ty),* } $([$ptail:ty; $pcount:ident])? ; )* }
-        ext { $( $(#[$emeta:meta])* $EName:ident $esnake:ident $emn:literal { $($ef:ident : $et:ty),* } $([$etail:ty; $ecount:ident])? ; )* }
-    ) => {
-        /// One verification step per instruction, driven by [`crate::dispatch`]: checks the
-        /// operands and the instruction-specific rules; returns the instruction's length, with
-        /// bit [`TERMINAL_BIT`] set for an unconditional transfer, or 0 after a failure (kept
-        /// in [`Step::error`]). A plain word keeps the per-instruction return cheap.
-        impl Visit for Step<'_, '_> {
-            type Output = usize;
-            $(
-                // The closure collects the `?`s of the checks; a failure is kept in `error`.
-                #[allow(unused_variables, clippy::redundant_closure_call)]
-                fn $psnake(&mut self, i: crate::$PName $(, tail: Tail<'_, $ptail>)?) -> Self::Output {
-                    let instr = Instr::$PName(i);
-                    let r = (|| {
-                        $( Check::check(i.$pf, role!($pf), stringify!($pf), self.cx)?; )*
-                        $( for x in Tail::<$ptail>::iter(&tail) { x.check_tail(self.cx)?; } )?
-                        specific(&instr, const { uses_memory($pmn) }, self.body, self.declared, self.cx)
-                    })();
-                    match r {
-                        Ok(()) => i.len() | (usize::from(is_terminal(&instr)) << TERMINAL_BIT),
-                        Err(e) => self.fail($pmn, e),
-                    }
-                }
-            )*
-            $(
-                // The closure collects the `?`s of the checks; a failure is kept in `error`.
-                #[allow(unused_variables, clippy::redundant_closure_call)]
-                fn $esnake(&mut self, i: crate::$EName $(, tail: Tail<'_, $etail>)?) -> Self::Output {
-                    let instr = Instr::$EName(i);
-                    let r = (|| {
-                        $( Check::check(i.$ef, role!($ef), stringify!($ef), self.cx)?; )*
-                        $( for x in Tail::<$etail>::iter(&tail) { x.check_tail(self.cx)?; } )?
-                        specific(&instr, const { uses_memory($emn) }, self.body, self.declared, self.cx)
-                    })();
-                    match r {
-                        Ok(()) => i.len() | (usize::from(is_terminal(&instr)) << TERMINAL_BIT),
-                        Err(e) => self.fail($emn, e),
-                    }
-                }
-            )*
-        }
-    };
-}
-crate::for_each_op!(generic_checks);
-
-/// The state of one verification step.
-struct Step<'a, 'b> {
-    cx: &'b mut FuncCx<'a>,
-    body: &'b FuncBody,
-    declared: &'b [bool],
-    /// Why the last step failed.
-    error: Option<String>,
-}
-
-/// Bit of a step's result that marks an unconditional transfer.
-const TERMINAL_BIT: u32 = usize::BITS - 1;
-
-impl Step<'_, '_> {
-    /// Records a failed check of instruction `mnemonic`; returns the failure result (0).
-    #[cold]
-    #[inline(never)]
-    fn fail(&mut self, mnemonic: &str, e: Fault) -> usize {
-        self.error = Some(format!("{mnemonic}: {}", e.message()));
-        0
-    }
-}
-
-/// Whether an instruction never falls through to the next one.
-#[inline(always)]
-fn is_terminal(instr: &Instr) -> bool {
-    matches!(
-        instr,
-        Instr::Br(_)
-            | Instr::BrTable(_)
-            | Instr::Return(_)
-            | Instr::ReturnSlot(_)
-            | Instr::ReturnImm32(_)
-            | Instr::ReturnImm64(_)
-            | Instr::ReturnMany(_)
-            | Instr::Unreachable(_)
-    )
-}
-
-/// What the checks of one instruction need.
-struct FuncCx<'a> {
-    m: &'a CompiledModule,
-    frame_size: u32,
-    /// Offset of the current instruction in the function's code.
-    pc: usize,
-    /// Branch targets found so far (offsets in the function's code).
-    targets: &'a mut Vec<i64>,
-}
-
-impl FuncCx<'_> {
-    #[inline(always)]
-    fn slot(&self, s: Slot) -> Result<(), Fault> {
-        if u32::from(s) < self.frame_size {
-            Ok(())
-        } else {
-            Err(Fault::Slot(s, self.frame_size))
-        }
-    }
-    #[inline(always)]
-    fn branch(&mut self, offset: BrOffset) -> Result<(), Fault> {
-        self.targets.push(self.pc as i64 + i64::from(offset));
-        Ok(())
-    }
-    /// `base + n` slots fit in the frame.
-    #[inline(always)]
-    fn fits(&self, base: Slot, n: usize, what: &'static str) -> Result<(), Fault> {
-        if u64::from(base) + n as u64 <= u64::from(self.frame_size) {
-            Ok(())
-        } else {
-            Err(Fault::Fits(what, base, n, self.frame_size))
-        }
+        // Only a known opcode fails other checks.
+        let index = match code.get(pc..) {
+            Some([EXT_PREFIX, e, ..]) => PRIMARY_COUNT + usize::from(*e),
+            Some([b, ..]) => usize::from(*b),
+            _ => usize::MAX,
+        };
+        format!("{}: {what}", mnemonic(index))
     }
 }
 
@@ -330,6 +85,8 @@ impl FuncCx<'_> {
 pub(super) struct CodeVerifier<'m> {
     m: &'m CompiledModule,
     declared: &'m [bool],
+    /// Per type: `max(params, results)`, the slots a call needs from its base.
+    call_slots: Vec<u32>,
     /// One bit per byte of the current function: set where an instruction starts.
     starts: Vec<u64>,
     targets: Vec<i64>,
@@ -337,15 +94,22 @@ pub(super) struct CodeVerifier<'m> {
 
 impl<'m> CodeVerifier<'m> {
     pub(super) fn new(m: &'m CompiledModule, declared: &'m [bool]) -> Self {
+        let call_slots = m
+            .types
+            .iter()
+            .map(|t| t.params().len().max(t.results().len()) as u32)
+            .collect();
         CodeVerifier {
             m,
             declared,
+            call_slots,
             starts: Vec::new(),
             targets: Vec::new(),
         }
     }
 
     /// Checks the code of defined function `func` (its range was checked by the caller).
+    #[inline(never)]
     pub(super) fn verify_body(&mut self, func: u32, body: &FuncBody) -> Result<(), VerifyError> {
         let m = self.m;
         let base = body.code_start as usize;
@@ -363,38 +127,33 @@ impl<'m> CodeVerifier<'m> {
         self.starts.clear();
         self.starts.resize(code.len().div_ceil(64), 0);
         self.targets.clear();
-        let mut pc = 0usize;
-        let mut last_terminal = false;
-        let mut cx = FuncCx {
+        let cx = Cx {
             m,
-            frame_size: u32::from(body.frame_size),
-            pc,
-            targets: &mut self.targets,
-        };
-        let mut step = Step {
-            cx: &mut cx,
-            body,
+            index_spaces: [
+                m.funcs.len(),
+                m.types.len(),
+                m.tables.len(),
+                m.globals.len(),
+            ]
+            .map(|n| n as u64),
             declared: self.declared,
-            error: None,
+            call_slots: &self.call_slots,
+            code,
+            frame: u32::from(body.frame_size),
+            results: usize::from(body.num_results),
         };
-        let starts = &mut self.starts;
-        while pc < code.len() {
-            starts[pc / 64] |= 1 << (pc % 64);
-            step.cx.pc = pc;
-            let r = crate::dispatch(&mut step, code, pc)
-                .map_err(|e| err(pc, format!("{e} (function-relative)")))?;
-            if r == 0 {
-                let message = step.error.take().unwrap_or_default();
-                return Err(err(pc, message));
+        let mut targets = core::mem::take(&mut self.targets);
+        let r = scan(&cx, &mut self.starts, &mut targets);
+        self.targets = targets;
+        match r {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(err(
+                    code.len(),
+                    String::from("function code does not end with a branch, return or unreachable"),
+                ));
             }
-            last_terminal = r >> TERMINAL_BIT != 0;
-            pc += r & !(1 << TERMINAL_BIT);
-        }
-        if !last_terminal {
-            return Err(err(
-                code.len(),
-                String::from("function code does not end with a branch, return or unreachable"),
-            ));
+            Err((pc, fault)) => return Err(err(pc, fault.message(code, pc))),
         }
         for &t in &self.targets {
             let ok = usize::try_from(t)
@@ -412,110 +171,323 @@ impl<'m> CodeVerifier<'m> {
     }
 }
 
-/// Whether `s` starts with `prefix` (usable in constants).
-const fn starts_with(s: &str, prefix: &str) -> bool {
-    let (s, p) = (s.as_bytes(), prefix.as_bytes());
-    if s.len() < p.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < p.len() {
-        if s[i] != p[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+/// What the checks of one function need.
+struct Cx<'a> {
+    m: &'a CompiledModule,
+    /// Lengths of the function, type, table and global index spaces (for operands of kinds
+    /// `kind::FUNC ..= kind::GLOBAL`).
+    index_spaces: [u64; 4],
+    declared: &'a [bool],
+    call_slots: &'a [u32],
+    code: &'a [u8],
+    frame: u32,
+    results: usize,
 }
 
-/// Whether the instruction with mnemonic `mn` uses memory 0.
-const fn uses_memory(mn: &str) -> bool {
-    starts_with(mn, "load") || starts_with(mn, "store") || starts_with(mn, "memory.")
-}
-
-/// Checks beyond single operands: signatures, kinds, segment indices, result counts. Inlined
-/// into each instruction's step, where `instr`'s variant is known, so only its own checks remain.
+/// The recipe of the instruction whose first bytes are in `w`, and its opcode length.
 #[inline(always)]
-fn specific(
-    instr: &Instr,
-    uses_memory: bool,
-    body: &FuncBody,
-    declared: &[bool],
-    cx: &FuncCx<'_>,
-) -> Result<(), Fault> {
+fn lookup(w: &[u8; WINDOW]) -> (Desc, usize) {
+    if w[0] != EXT_PREFIX {
+        (PRIMARY[usize::from(w[0])], 1)
+    } else {
+        (EXT.get(usize::from(w[1])).copied().unwrap_or(UNKNOWN), 2)
+    }
+}
+
+/// Walks the instructions of the function: marks their starts, checks each, collects branch
+/// targets. Returns whether the last one is an unconditional transfer, or where and why the
+/// code is wrong.
+///
+/// Operands are read through a fixed-size window of the code, so without bounds checks. A
+/// fast path takes the common instructions (slots, constants and at most one branch offset);
+/// everything else, every failure, and the last instructions (read through a zero-padded
+/// window) go to [`check_one`], which checks any instruction completely.
+fn scan(cx: &Cx<'_>, starts: &mut [u64], targets: &mut Vec<i64>) -> Result<bool, (usize, Fault)> {
+    let code = cx.code;
+    let frame = cx.frame;
+    // (Always true: a body's length is a `u32`. The window below relies on it.)
+    if u32::try_from(code.len()).is_err() {
+        return Err((0, Fault::Decode(DecodeError::Truncated { pc: 0 })));
+    }
+    // Flags that send an instruction to `check_one`: its own checks, and memory instructions
+    // when there is no memory.
+    let slow = SPECIAL | if cx.m.memories.is_empty() { MEMORY } else { 0 };
+    let mut starts = Marker {
+        starts,
+        word: 0,
+        bits: 0,
+    };
+    let mut pc = 0usize;
+    let mut flags = 0u8;
+    // While a whole window fits in the code (so does the whole fixed part of the instruction).
+    // (`pc <= code.len() <= u32::MAX`, and as a `u32`, `pc + WINDOW` cannot overflow on 64-bit
+    // targets: one check less.)
+    while let Some(w) = code
+        .get(pc as u32 as usize..pc as u32 as usize + WINDOW)
+        .and_then(|w| <&[u8; WINDOW]>::try_from(w).ok())
+    {
+        starts.mark(pc);
+        let (d, o) = lookup(w);
+        // Whether `check_one` must look at the instruction.
+        let mut bad = d.flags & slow != 0;
+        let mut mask = d.slots;
+        while mask != 0 {
+            if u32::from(read16(w, o, mask.trailing_zeros())) >= frame {
+                bad = true;
+                break;
+            }
+            mask &= mask - 1;
+        }
+        if !bad {
+            if d.flags & BRANCH != 0 {
+                let offset = read32(w, o, u32::from(d.arg)) as i32;
+                targets.push(pc as i64 + i64::from(offset));
+            }
+            pc += usize::from(d.size);
+        } else {
+            pc = check_one(cx, targets, pc, w, d, o).map_err(|f| (pc, f))?;
+        }
+        flags = d.flags;
+    }
+    // The last instructions: a zero-padded window, and all checks in `check_one`.
+    while pc < code.len() {
+        starts.mark(pc);
+        let w = padded(code, pc);
+        let (d, o) = lookup(&w);
+        pc = check_one(cx, targets, pc, &w, d, o).map_err(|f| (pc, f))?;
+        flags = d.flags;
+    }
+    starts.flush();
+    Ok(flags & TERMINAL != 0)
+}
+
+/// Sets the bits of instruction starts, keeping the current word of the bit set in a register
+/// (starts only grow).
+struct Marker<'a> {
+    starts: &'a mut [u64],
+    /// Index of the current word.
+    word: usize,
+    /// Bits of the current word not yet stored.
+    bits: u64,
+}
+
+impl Marker<'_> {
+    #[inline(always)]
+    fn mark(&mut self, pc: usize) {
+        if pc / 64 != self.word {
+            self.flush();
+            self.word = pc / 64;
+        }
+        self.bits |= 1 << (pc % 64);
+    }
+
+    #[inline(always)]
+    fn flush(&mut self) {
+        if let Some(w) = self.starts.get_mut(self.word) {
+            *w |= self.bits;
+        }
+        self.bits = 0;
+    }
+}
+
+/// The window at `pc` near the end of the code: the bytes that are there, then zeros.
+#[cold]
+#[inline(never)]
+fn padded(code: &[u8], pc: usize) -> [u8; WINDOW] {
+    let mut w = [0; WINDOW];
+    for (d, s) in w.iter_mut().zip(code.get(pc..).unwrap_or_default()) {
+        *d = *s;
+    }
+    w
+}
+
+/// The `u16` at unit `u` of the operands (after `o` opcode bytes) in a window.
+#[inline(always)]
+fn read16(w: &[u8; WINDOW], o: usize, u: u32) -> u16 {
+    let j = o + (u as usize & 7) * 2;
+    u16::from_le_bytes([w[j], w[j + 1]])
+}
+
+/// The `u32` at unit `u` of the operands (after `o` opcode bytes) in a window.
+#[inline(always)]
+fn read32(w: &[u8; WINDOW], o: usize, u: u32) -> u32 {
+    let j = o + (u as usize & 7) * 2;
+    u32::from_le_bytes([w[j], w[j + 1], w[j + 2], w[j + 3]])
+}
+
+/// Checks the instruction at `pc` completely (`w`: the window at `pc`; `d`, `o`: its recipe
+/// and opcode length): decoding, slots, special operands, the tail, memory, and the rule.
+/// Returns where the next instruction starts.
+#[inline(never)]
+fn check_one(
+    cx: &Cx<'_>,
+    targets: &mut Vec<i64>,
+    pc: usize,
+    w: &[u8; WINDOW],
+    d: Desc,
+    o: usize,
+) -> Result<usize, Fault> {
     let m = cx.m;
-    if uses_memory && m.memories.is_empty() {
+    let code = cx.code;
+    let frame = cx.frame;
+    let truncated = Fault::Decode(DecodeError::Truncated { pc });
+    if d.size == 0 {
+        let byte = if o == 1 { w[0] } else { w[1] };
+        return Err(Fault::Decode(DecodeError::BadOpcode { pc, byte }));
+    }
+    let end = pc + usize::from(d.size);
+    if end > code.len() {
+        return Err(truncated);
+    }
+    let slot = |s: u16| {
+        if u32::from(s) < frame {
+            Ok(())
+        } else {
+            Err(Fault::Slot(s, frame))
+        }
+    };
+    let mut mask = d.slots;
+    while mask != 0 {
+        slot(read16(w, o, mask.trailing_zeros()))?;
+        mask &= mask - 1;
+    }
+    if d.flags & BRANCH != 0 {
+        targets.push(pc as i64 + i64::from(read32(w, o, u32::from(d.arg)) as i32));
+    }
+    if d.flags & MEMORY != 0 && m.memories.is_empty() {
         return Err(Fault::NoMemory);
     }
-    let results = usize::from(body.num_results);
+    if d.flags & SPECIAL == 0 {
+        return Ok(end);
+    }
+    let sp = SPECIALS.get(usize::from(d.arg)).ok_or(truncated)?;
+    // The special operands' values, in order (16-bit ones zero-extended).
+    let mut v = [0u32; 4];
+    for (i, &k) in sp.operands.iter().enumerate() {
+        let kind = k >> 4;
+        if kind == kind::DATA {
+            break;
+        }
+        let mut x = read32(w, o, u32::from(k & 15));
+        if kind >= kind::COUNT16 {
+            x &= 0xFFFF;
+        } else if kind == kind::BRANCH {
+            targets.push(pc as i64 + i64::from(x as i32));
+        } else if let Some(&len) = cx
+            .index_spaces
+            .get(usize::from(kind.wrapping_sub(kind::FUNC)))
+            && u64::from(x) >= len
+        {
+            return Err(Fault::IndexOutOfRange(kind, x));
+        }
+        v[i] = x;
+    }
+    let mut next = end;
+    if sp.tail != TAIL_NONE {
+        let count = v.get(usize::from(sp.count_at)).copied().unwrap_or(0);
+        let size = if sp.tail == TAIL_SLOTS { 2 } else { 4 };
+        let tail = (count as usize)
+            .checked_mul(size)
+            .and_then(|n| code.get(end..end.checked_add(n)?))
+            .ok_or(truncated)?;
+        next = end + tail.len();
+        if sp.tail == TAIL_SLOTS {
+            for s in tail.as_chunks::<2>().0 {
+                slot(u16::from_le_bytes(*s))?;
+            }
+        } else {
+            targets.reserve(tail.len() / 4);
+            for t in tail.as_chunks::<4>().0 {
+                targets.push(pc as i64 + i64::from(i32::from_le_bytes(*t)));
+            }
+        }
+    }
+    rule(cx, sp.rule, v)?;
+    Ok(next)
+}
+
+/// Checks instruction rule `rule`, given the values of its special operands in order (as
+/// [`Rule::operands`] lists them).
+#[inline(always)]
+fn rule(cx: &Cx<'_>, rule: Rule, v: [u32; 4]) -> Result<(), Fault> {
+    let m = cx.m;
     let table = |t: u32| {
         m.tables
             .get(t as usize)
             .ok_or(Fault::OutOfRange("table", t))
-    };
-    let data = |s: u32| {
-        if (s as usize) < m.datas.len() {
-            Ok(())
-        } else {
-            Err(Fault::OutOfRange("data segment", s))
-        }
     };
     let elem = |s: u32| {
         m.elems
             .get(s as usize)
             .ok_or(Fault::OutOfRange("element segment", s))
     };
-    match *instr {
-        Instr::Call(i) => {
-            let t = m
-                .func_type(i.func)
-                .ok_or(Fault::OutOfRange("function", i.func))?;
-            cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
+    let fits = |base: u32, n: u32, what| {
+        if u64::from(base) + u64::from(n) <= u64::from(cx.frame) {
+            Ok(())
+        } else {
+            Err(Fault::Fits(what, base, n, cx.frame))
         }
-        Instr::CallIndirect(i) => {
-            if table(i.table)?.element != RefType::FuncRef {
-                return Err(Fault::NotFuncref(i.table));
+    };
+    let call_slots = |t: Option<&u32>, f: Fault| {
+        t.and_then(|&t| cx.call_slots.get(t as usize))
+            .copied()
+            .ok_or(f)
+    };
+    let results = cx.results;
+    match rule {
+        Rule::None => {}
+        Rule::Call => {
+            let n = call_slots(
+                m.funcs.get(v[0] as usize),
+                Fault::OutOfRange("function", v[0]),
+            )?;
+            fits(v[1], n, "call")?;
+        }
+        Rule::CallIndirect => {
+            if table(v[1])?.element != RefType::FuncRef {
+                return Err(Fault::NotFuncref(v[1]));
             }
-            let t = m
-                .types
-                .get(i.ty as usize)
-                .ok_or(Fault::OutOfRange("type", i.ty))?;
-            cx.fits(i.base, t.params().len().max(t.results().len()), "call")?;
+            fits(
+                v[2],
+                call_slots(Some(&v[0]), Fault::OutOfRange("type", v[0]))?,
+                "call",
+            )?;
         }
-        Instr::GlobalSet(i) if !m.globals.get(i.index as usize).is_some_and(|g| g.mutable) => {
-            return Err(Fault::NotMutable(i.index));
+        Rule::GlobalSet => {
+            if !m.globals.get(v[0] as usize).is_some_and(|g| g.mutable) {
+                return Err(Fault::NotMutable(v[0]));
+            }
         }
-        Instr::RefFunc(i) if !declared.get(i.func as usize).copied().unwrap_or(false) => {
-            return Err(Fault::NotDeclared(i.func));
+        Rule::RefFunc => {
+            if !cx.declared.get(v[0] as usize).copied().unwrap_or(false) {
+                return Err(Fault::NotDeclared(v[0]));
+            }
         }
-        Instr::MemoryInit(i) => data(i.segment)?,
-        Instr::DataDrop(i) => data(i.segment)?,
-        Instr::ElemDrop(i) => {
-            elem(i.segment)?;
+        Rule::DataSegment => {
+            if v[0] as usize >= m.datas.len() {
+                return Err(Fault::OutOfRange("data segment", v[0]));
+            }
         }
-        Instr::TableInit(i) => {
-            let same = elem(i.segment)?.ty == table(i.table)?.element;
-            if !same {
+        Rule::ElemSegment => {
+            elem(v[0])?;
+        }
+        Rule::TableInit => {
+            if elem(v[1])?.ty != table(v[0])?.element {
                 return Err(Fault::ElemTableTypes);
             }
         }
-        Instr::TableCopy(i) => {
-            let same = table(i.dst_table)?.element == table(i.src_table)?.element;
-            if !same {
+        Rule::TableCopy => {
+            if table(v[0])?.element != table(v[1])?.element {
                 return Err(Fault::TableTypes);
             }
         }
-        Instr::CopyMany(i) => cx.fits(i.dst, usize::from(i.count), "copy_many")?,
-        Instr::Return(_) if results != 0 => {
-            return Err(Fault::Returns(0, results));
+        Rule::CopyMany => fits(v[0], v[1], "copy_many")?,
+        Rule::Return0 if results != 0 => return Err(Fault::Returns(0, results)),
+        Rule::Return1 if results != 1 => return Err(Fault::Returns(1, results)),
+        Rule::ReturnMany if v[0] as usize != results => {
+            return Err(Fault::Returns(v[0] as usize, results));
         }
-        Instr::ReturnSlot(_) | Instr::ReturnImm32(_) | Instr::ReturnImm64(_) if results != 1 => {
-            return Err(Fault::Returns(1, results));
-        }
-        Instr::ReturnMany(i) if usize::from(i.count) != results => {
-            return Err(Fault::Returns(usize::from(i.count), results));
-        }
-        _ => {}
+        Rule::Return0 | Rule::Return1 | Rule::ReturnMany => {}
     }
     Ok(())
 }

@@ -23,9 +23,14 @@
 //! It does not type-check slots (they are untyped): a forged module may, say, read an i32 as
 //! an f64. That cannot break memory safety or make the executor panic; references coming out of
 //! such code are checked where they leave the executor.
+//!
+//! Bodies are checked against a table that the compiler derives from the instruction set
+//! (`table.rs`: every instruction's operand layout, flags and rule), by one generic loop
+//! (`code.rs`). An instruction whose operands the verifier cannot classify stops the build.
 
 mod code;
 mod module;
+mod table;
 
 #[cfg(test)]
 mod tests;

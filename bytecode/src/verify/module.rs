@@ -1,9 +1,10 @@
 //! Module-level checks: everything outside function bodies.
 
 use super::{VerifyError, module_error};
-use crate::module::{CompiledModule, ConstExpr, DataMode, ElemMode, ExternKind, ImportType};
+use crate::module::{
+    CompiledModule, ConstExpr, DataMode, ElemMode, Export, ExternKind, ImportType,
+};
 use crate::types::{Limits, RefType, ValType};
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -113,7 +114,6 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     }
 
     // Exports: in range, unique names.
-    let mut names = BTreeSet::new();
     for e in &m.exports {
         let i = e.index as usize;
         let ok = match e.kind {
@@ -133,9 +133,9 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
                 e.name, e.kind, e.index
             )));
         }
-        if !names.insert(e.name.as_str()) {
-            return Err(module_error(format!("duplicate export name `{}`", e.name)));
-        }
+    }
+    if let Some(e) = first_repeated_name(m) {
+        return Err(module_error(format!("duplicate export name `{}`", e.name)));
     }
 
     // Start function: [] -> [].
@@ -217,6 +217,51 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         }
     }
     Ok(declared)
+}
+
+/// The first export (in order) whose name an earlier export has: sorts (name, position)
+/// pairs, so O(n log n), with a heap sort (little code, no allocation beyond the pairs).
+fn first_repeated_name(m: &CompiledModule) -> Option<&Export> {
+    let mut v: Vec<(&str, usize)> = m
+        .exports
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.as_str(), i))
+        .collect();
+    let n = v.len();
+    let sift = |v: &mut [(&str, usize)], mut root: usize| {
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= v.len() {
+                break;
+            }
+            if child + 1 < v.len() && v[child] < v[child + 1] {
+                child += 1;
+            }
+            if v[root] >= v[child] {
+                break;
+            }
+            v.swap(root, child);
+            root = child;
+        }
+    };
+    for i in (0..n / 2).rev() {
+        sift(&mut v, i);
+    }
+    for end in (1..n).rev() {
+        v.swap(0, end);
+        sift(&mut v[..end], 0);
+    }
+    // In each run of equal names (positions ascending), the second position is where a scan
+    // in order first sees the name again.
+    let mut first = None;
+    for k in 1..n {
+        let repeated = v[k].0 == v[k - 1].0 && (k == 1 || v[k - 2].0 != v[k].0);
+        if repeated && first.is_none_or(|f| v[k].1 < f) {
+            first = Some(v[k].1);
+        }
+    }
+    m.exports.get(first?)
 }
 
 /// Checks a constant expression has type `want`. `globals_visible` is how many globals it may
