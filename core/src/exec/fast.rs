@@ -10,7 +10,7 @@
 
 use super::stack::Frame;
 use super::visit::{
-    bin, bin_fimm, bin_fimm_lhs, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add,
+    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
     pure_handlers, store, store_imm, un,
 };
 use super::{Flow, Stop, float, numeric};

@@ -46,19 +46,21 @@ macro_rules! bin_imm {
     )*};
 }
 
-/// `dst = f(lhs, constant)`: float arithmetic whose right operand is the bits in `value`.
+/// Float arithmetic with one constant operand: each operand is read either from a `slot`
+/// field or as the `bits` of a constant field (`value`), so one family serves constants on
+/// either side.
 macro_rules! bin_fimm {
-    (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+    (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, _: $Ty) -> Flow {
             Err(Stop::BadCode)
         }
     )*};
-    ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
+    ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.lhs);
-            let $b = $from(i.value);
+            let $a = fimm_operand!(self, $get, $from, $ak i.$af);
+            let $b = fimm_operand!(self, $get, $from, $bk i.$bf);
             self.$set(i.dst, $e);
             self.pc += $Ty::SIZE;
             Ok(())
@@ -66,24 +68,14 @@ macro_rules! bin_fimm {
     )*};
 }
 
-/// `dst = value op rhs` for a float constant `value` on the left (bits).
-macro_rules! bin_fimm_lhs {
-    (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
-    )*};
-    ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = $from(i.value);
-            let $b = self.$get(i.rhs);
-            self.$set(i.dst, $e);
-            self.pc += $Ty::SIZE;
-            Ok(())
-        }
-    )*};
+/// One operand of [`bin_fimm`]: a slot's value, or a constant's bits.
+macro_rules! fimm_operand {
+    ($self:ident, $get:ident, $from:path, slot $v:expr) => {
+        $self.$get($v)
+    };
+    ($self:ident, $get:ident, $from:path, bits $v:expr) => {
+        $from($v)
+    };
 }
 
 /// `dst = f(src)`.
@@ -552,21 +544,19 @@ macro_rules! pure_handlers {
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
         }
         bin_fimm! { $(@$stub)?
-            f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a, b| a + b;
-            f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a, b| a - b;
-            f32_mul_imm F32MulImm: f32 -> set_f32, f32::from_bits |a, b| a * b;
-            f32_div_imm F32DivImm: f32 -> set_f32, f32::from_bits |a, b| a / b;
-            f64_add_imm F64AddImm: f64 -> set_f64, f64::from_bits |a, b| a + b;
-            f64_sub_imm F64SubImm: f64 -> set_f64, f64::from_bits |a, b| a - b;
-            f64_mul_imm F64MulImm: f64 -> set_f64, f64::from_bits |a, b| a * b;
-            f64_div_imm F64DivImm: f64 -> set_f64, f64::from_bits |a, b| a / b;
-            i64_mul_imm64 I64MulImm64: u64 -> set_u64, core::convert::identity |a, b| a.wrapping_mul(b);
-        }
-        bin_fimm_lhs! { $(@$stub)?
-            f32_sub_imm_lhs F32SubImmLhs: f32 -> set_f32, f32::from_bits |a, b| a - b;
-            f32_div_imm_lhs F32DivImmLhs: f32 -> set_f32, f32::from_bits |a, b| a / b;
-            f64_sub_imm_lhs F64SubImmLhs: f64 -> set_f64, f64::from_bits |a, b| a - b;
-            f64_div_imm_lhs F64DivImmLhs: f64 -> set_f64, f64::from_bits |a, b| a / b;
+            f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a + b;
+            f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a - b;
+            f32_mul_imm F32MulImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a * b;
+            f32_div_imm F32DivImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a / b;
+            f64_add_imm F64AddImm: f64 -> set_f64, f64::from_bits |a: slot lhs, b: bits value| a + b;
+            f64_sub_imm F64SubImm: f64 -> set_f64, f64::from_bits |a: slot lhs, b: bits value| a - b;
+            f64_mul_imm F64MulImm: f64 -> set_f64, f64::from_bits |a: slot lhs, b: bits value| a * b;
+            f64_div_imm F64DivImm: f64 -> set_f64, f64::from_bits |a: slot lhs, b: bits value| a / b;
+            i64_mul_imm64 I64MulImm64: u64 -> set_u64, core::convert::identity |a: slot lhs, b: bits value| a.wrapping_mul(b);
+            f32_sub_imm_lhs F32SubImmLhs: f32 -> set_f32, f32::from_bits |a: bits value, b: slot rhs| a - b;
+            f32_div_imm_lhs F32DivImmLhs: f32 -> set_f32, f32::from_bits |a: bits value, b: slot rhs| a / b;
+            f64_sub_imm_lhs F64SubImmLhs: f64 -> set_f64, f64::from_bits |a: bits value, b: slot rhs| a - b;
+            f64_div_imm_lhs F64DivImmLhs: f64 -> set_f64, f64::from_bits |a: bits value, b: slot rhs| a / b;
         }
 
         // ---- memory ----
@@ -645,7 +635,7 @@ macro_rules! pure_handlers {
 }
 
 pub(super) use {
-    bin, bin_fimm, bin_fimm_lhs, bin_imm, br_cmp, br_cmp_imm, br_un, handler, load, load_add,
+    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
     pure_handlers, store, store_imm, un,
 };
 

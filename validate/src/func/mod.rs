@@ -382,14 +382,14 @@ macro_rules! define_visit {
 macro_rules! visit_method {
     // The one lowered operator that owns heap data (a `Vec`): dropped normally.
     (reference_types TypedSelectMulti $($rest:tt)*) => {
-        visit_method!(@lower_owned TypedSelectMulti $($rest)*);
+        visit_method!(@lower drop TypedSelectMulti $($rest)*);
     };
-    (mvp $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
-    (sign_extension $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
-    (saturating_float_to_int $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
-    (bulk_memory $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
-    (reference_types $($rest:tt)*) => { visit_method!(@lower $($rest)*); };
-    (@lower $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
+    (mvp $($rest:tt)*) => { visit_method!(@lower forget $($rest)*); };
+    (sign_extension $($rest:tt)*) => { visit_method!(@lower forget $($rest)*); };
+    (saturating_float_to_int $($rest:tt)*) => { visit_method!(@lower forget $($rest)*); };
+    (bulk_memory $($rest:tt)*) => { visit_method!(@lower forget $($rest)*); };
+    (reference_types $($rest:tt)*) => { visit_method!(@lower forget $($rest)*); };
+    (@lower $keep:ident $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
         #[allow(clippy::clone_on_copy)]
         fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
             let func = self.t.func_index;
@@ -397,27 +397,21 @@ macro_rules! visit_method {
                 .visitor(self.offset)
                 .$visit($($($arg.clone()),*)?)
                 .map_err(|e| wp_err(e, func))?;
-            // Not dropped: LLVM keeps an out-of-line call to `Operator`'s drop glue otherwise
-            // (2% of translation). That is sound only while the operands own nothing, which
-            // these compile-time assertions check.
-            $($( const { assert!(!core::mem::needs_drop::<$argty>()) }; )*)?
-            let op = core::mem::ManuallyDrop::new(wasmparser::Operator::$op $({ $($arg),* })?);
+            visit_method!(@owns_nothing $keep $($($argty),*)?);
+            let op = visit_method!(@keep $keep wasmparser::Operator::$op $({ $($arg),* })?);
             self.rule = crate::strict::op_rule(&op);
             self.t.operator(&op)
         }
     };
-    (@lower_owned $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
-        fn $visit(&mut self $($(, $arg: $argty)*)?) -> Self::Output {
-            let func = self.t.func_index;
-            self.fv
-                .visitor(self.offset)
-                .$visit($($($arg.clone()),*)?)
-                .map_err(|e| wp_err(e, func))?;
-            let op = wasmparser::Operator::$op $({ $($arg),* })?;
-            self.rule = crate::strict::op_rule(&op);
-            self.t.operator(&op)
-        }
+    // `forget`: the operator is not dropped. LLVM keeps an out-of-line call to `Operator`'s drop
+    // glue otherwise (2% of translation). That is sound only while the operands own nothing,
+    // which these compile-time assertions check.
+    (@owns_nothing forget $($argty:ty),*) => {
+        $( const { assert!(!core::mem::needs_drop::<$argty>()) }; )*
     };
+    (@owns_nothing drop $($argty:ty),*) => {};
+    (@keep forget $op:expr) => { core::mem::ManuallyDrop::new($op) };
+    (@keep drop $op:expr) => { $op };
     ($proposal:ident $op:ident $visit:ident $({ $($arg:ident: $argty:ty),* })?) => {
         #[cold]
         #[inline(never)]
