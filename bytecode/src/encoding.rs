@@ -15,12 +15,16 @@ pub trait Operand: Sized + Copy {
     /// # Safety
     /// `p..p + SIZE` must be readable.
     unsafe fn read_ptr(p: *const u8) -> Self;
+    /// Whether the type is `i32`, the type of a [`BrOffset`](crate::BrOffset): an `i32`
+    /// operand named `offset`, and every `i32` tail, is a branch offset.
+    const IS_I32: bool = false;
 }
 
 macro_rules! int_operand {
     ($($t:ty),*) => {$(
         impl Operand for $t {
             const SIZE: usize = core::mem::size_of::<$t>();
+            const IS_I32: bool = core::mem::size_of::<$t>() == 4 && <$t>::MIN != 0;
             #[inline(always)]
             fn write(self, out: &mut alloc::vec::Vec<u8>) {
                 out.extend_from_slice(&self.to_le_bytes());
@@ -43,6 +47,22 @@ macro_rules! int_operand {
 }
 int_operand!(u8, u16, u32, u64, i32);
 
+/// Whether two strings are equal (in constants).
+pub(crate) const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Why bytes could not be decoded as an instruction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DecodeError {
@@ -58,6 +78,11 @@ pub enum DecodeError {
         /// The offending opcode byte (the second byte for extended opcodes).
         byte: u8,
     },
+    /// The branch at `pc` leads outside its function or into the middle of an instruction.
+    BadTarget {
+        /// Offset of the branch instruction's first byte.
+        pc: usize,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -67,6 +92,7 @@ impl fmt::Display for DecodeError {
             DecodeError::BadOpcode { pc, byte } => {
                 write!(f, "invalid opcode byte {byte:#04x} at {pc}")
             }
+            DecodeError::BadTarget { pc } => write!(f, "branch at {pc} to no instruction"),
         }
     }
 }

@@ -733,6 +733,30 @@ macro_rules! define_isa {
                 }
             }
 
+            /// Where the branch offset of the fixed part is (bytes from the opcode; 0 if none).
+            pub fn branch_at(&self) -> usize {
+                match self {
+                    $(Instr::$PName(_) => $PName::BRANCH_AT,)*
+                    $(Instr::$EName(_) => $EName::BRANCH_AT,)*
+                }
+            }
+
+            /// Size of the fixed part in bytes (opcode included, tail excluded).
+            pub fn fixed_size(&self) -> usize {
+                match self {
+                    $(Instr::$PName(_) => $PName::SIZE,)*
+                    $(Instr::$EName(_) => $EName::SIZE,)*
+                }
+            }
+
+            /// Whether the tail is a list of branch offsets.
+            pub fn tail_branches(&self) -> bool {
+                match self {
+                    $(Instr::$PName(_) => $PName::TAIL_BRANCHES,)*
+                    $(Instr::$EName(_) => $EName::TAIL_BRANCHES,)*
+                }
+            }
+
             /// The instruction's mnemonic.
             pub fn mnemonic(&self) -> &'static str {
                 match self {
@@ -917,6 +941,22 @@ macro_rules! define_isa {
             pub const OPCODE_LEN: usize = $oplen;
             /// Size of the fixed part in bytes (opcode included, tail excluded).
             pub const SIZE: usize = $oplen $(+ <$t as Operand>::SIZE)*;
+            /// Where the branch offset is (bytes from the opcode; 0 if none): the operand named
+            /// `offset` of type [`BrOffset`].
+            pub const BRANCH_AT: usize = {
+                #[allow(unused_mut)]
+                let mut at = $oplen;
+                #[allow(unused_mut)]
+                let mut r = 0;
+                $(
+                    if <$t as Operand>::IS_I32 && crate::encoding::same(stringify!($f), "offset") {
+                        r = at;
+                    }
+                    at += <$t as Operand>::SIZE;
+                )*
+                let _ = at;
+                r
+            };
 
             /// Appends the fixed part of the encoding.
             #[inline]
@@ -960,6 +1000,9 @@ macro_rules! define_isa {
     };
 
     (@tail_impl) => {
+        /// Whether the tail is a list of branch offsets (there is no tail).
+        pub const TAIL_BRANCHES: bool = false;
+
         /// Total length in bytes.
         #[inline(always)]
         #[allow(clippy::len_without_is_empty)]
@@ -968,6 +1011,8 @@ macro_rules! define_isa {
     (@tail_impl [$tail:ty; $count:ident]) => {
         /// Size of one tail operand in bytes.
         pub const TAIL_SIZE: usize = <$tail as Operand>::SIZE;
+        /// Whether the tail is a list of branch offsets (of type [`BrOffset`]).
+        pub const TAIL_BRANCHES: bool = <$tail as Operand>::IS_I32;
 
         /// Total length in bytes, tail included.
         #[inline(always)]

@@ -33,6 +33,10 @@ pub(crate) struct ModuleInner {
     pub(crate) compiled: CompiledModule,
     /// For a lazily compiled module: the wasm and the functions translated so far.
     pub(crate) lazy: Option<Lazy>,
+    /// The code the executor runs, when it is not the stored code: with room in front of
+    /// every instruction (`exec::GAP` bytes, for tail dispatch's handler addresses). Each
+    /// function is copied there when it is first called, like a lazily translated one.
+    pub(crate) spread: Option<RefCell<LazyCode>>,
 }
 
 /// A lazily compiled module's wasm and translation state.
@@ -77,8 +81,35 @@ impl View<'_> {
 }
 
 impl ModuleInner {
+    /// Makes a module's inner state.
+    pub(crate) fn new(
+        engine: &Engine,
+        compiled: CompiledModule,
+        lazy: Option<Lazy>,
+    ) -> ModuleInner {
+        let spread = cfg!(ember_tail_dispatch).then(|| {
+            let mut bodies = compiled.bodies.clone();
+            for b in &mut bodies {
+                b.code_start = UNTRANSLATED;
+            }
+            RefCell::new(LazyCode {
+                code: Vec::new(),
+                bodies,
+            })
+        });
+        ModuleInner {
+            engine: engine.clone(),
+            compiled,
+            lazy,
+            spread,
+        }
+    }
+
     /// The code and bodies to run.
     pub(crate) fn view(&self) -> Option<View<'_>> {
+        if let Some(s) = &self.spread {
+            return s.try_borrow().ok().map(View::Lazy);
+        }
         match &self.lazy {
             None => Some(View::Eager(&self.compiled)),
             Some(l) => l.state.try_borrow().ok().map(View::Lazy),
@@ -89,14 +120,80 @@ impl ModuleInner {
     /// it must be translated first ([`ModuleInner::translate`]).
     pub(crate) fn body(&self, func: u32) -> Option<FuncBody> {
         let index = func.checked_sub(self.compiled.num_imported_funcs)? as usize;
+        if let Some(s) = &self.spread {
+            return s.try_borrow().ok()?.bodies.get(index).copied();
+        }
         match &self.lazy {
             None => self.compiled.bodies.get(index).copied(),
             Some(l) => l.state.try_borrow().ok()?.bodies.get(index).copied(),
         }
     }
 
-    /// Translates module function `func` if it is defined and not translated yet.
+    /// Makes module function `func` ready to run if it is defined and not yet: translates it
+    /// (lazy compilation) and copies it to the code the executor runs (tail dispatch).
     pub(crate) fn translate(&self, func: u32) -> Result<()> {
+        self.translate_stored(func)?;
+        self.spread_func(func)
+    }
+
+    /// Copies module function `func`'s stored code to `spread` (if that is used and the
+    /// function is defined and not copied yet), writing each instruction's handler.
+    fn spread_func(&self, func: u32) -> Result<()> {
+        #[cfg(ember_tail_dispatch)]
+        if let Some(spread) = &self.spread {
+            let Some(index) = func
+                .checked_sub(self.compiled.num_imported_funcs)
+                .map(|i| i as usize)
+            else {
+                return Ok(());
+            };
+            let mut s = spread.try_borrow_mut().map_err(|_| running())?;
+            match s.bodies.get(index) {
+                Some(b) if b.code_start == UNTRANSLATED => {}
+                _ => return Ok(()),
+            }
+            let lazy_state = match &self.lazy {
+                Some(l) => Some(l.state.try_borrow().map_err(|_| running())?),
+                None => None,
+            };
+            let (code, bodies) = match &lazy_state {
+                Some(l) => (&l.code[..], &l.bodies[..]),
+                None => (&self.compiled.code[..], &self.compiled.bodies[..]),
+            };
+            let bad = |message: alloc::string::String| crate::error::CompileError {
+                message,
+                offset: 0,
+                func_index: Some(func),
+            };
+            let body = *bodies
+                .get(index)
+                .ok_or_else(|| bad("function has no body".into()))?;
+            let src = code
+                .get(body.code_start as usize..)
+                .and_then(|c| c.get(..body.code_len as usize))
+                .ok_or_else(|| bad("function body outside the code".into()))?;
+            let LazyCode { code: out, bodies } = &mut *s;
+            let start = out.len();
+            ember_bytecode::spread::spread(src, crate::exec::GAP, out, crate::exec::write_handler)
+                .map_err(|e| bad(alloc::format!("bytecode: {e}")))?;
+            let (Ok(code_start), Ok(code_len)) =
+                (u32::try_from(start), u32::try_from(out.len() - start))
+            else {
+                return Err(bad("code too large to run".into()).into());
+            };
+            bodies[index] = FuncBody {
+                code_start,
+                code_len,
+                ..body
+            };
+        }
+        let _ = func;
+        Ok(())
+    }
+
+    /// Translates module function `func` if it is defined and not translated yet (lazy
+    /// compilation).
+    fn translate_stored(&self, func: u32) -> Result<()> {
         let Some(lazy) = &self.lazy else {
             return Ok(());
         };
@@ -106,11 +203,7 @@ impl ModuleInner {
         else {
             return Ok(());
         };
-        let mut state = lazy.state.try_borrow_mut().map_err(|_| {
-            crate::Error::Usage(alloc::string::String::from(
-                "a function cannot be translated while its module's code is running",
-            ))
-        })?;
+        let mut state = lazy.state.try_borrow_mut().map_err(|_| running())?;
         let LazyCode { code, bodies } = &mut *state;
         match bodies.get(index) {
             Some(b) if b.code_start == UNTRANSLATED => {}
@@ -139,7 +232,7 @@ impl ModuleInner {
     pub(crate) fn translate_all(&self) -> Result<()> {
         let n = self.compiled.bodies.len() as u32;
         for k in 0..n {
-            self.translate(self.compiled.num_imported_funcs + k)?;
+            self.translate_stored(self.compiled.num_imported_funcs + k)?;
         }
         Ok(())
     }
@@ -160,6 +253,13 @@ impl ModuleInner {
         m.code = state.code.clone().into();
         Ok(m)
     }
+}
+
+/// The error of translating a function while its module's code is borrowed.
+fn running() -> crate::Error {
+    crate::Error::Usage(alloc::string::String::from(
+        "a function cannot be translated while its module's code is running",
+    ))
 }
 
 /// An import of a module: where it comes from and the type it must have.
@@ -242,15 +342,15 @@ impl Module {
             bodies: compiled.bodies.clone(),
         });
         Ok(Module {
-            inner: Rc::new(ModuleInner {
-                engine: engine.clone(),
+            inner: Rc::new(ModuleInner::new(
+                engine,
                 compiled,
-                lazy: Some(Lazy {
+                Some(Lazy {
                     wasm: wasm.into(),
                     bodies,
                     state,
                 }),
-            }),
+            )),
         })
     }
 
@@ -331,11 +431,7 @@ impl Module {
     /// Wraps an already translated module.
     pub(crate) fn from_compiled(engine: &Engine, compiled: CompiledModule) -> Module {
         Module {
-            inner: Rc::new(ModuleInner {
-                engine: engine.clone(),
-                compiled,
-                lazy: None,
-            }),
+            inner: Rc::new(ModuleInner::new(engine, compiled, None)),
         }
     }
 

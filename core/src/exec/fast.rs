@@ -13,7 +13,7 @@ use super::visit::{
     bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
     pure_handlers, store, store_imm, un,
 };
-use super::{Flow, Stop, float, numeric};
+use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
 use alloc::vec::Vec;
@@ -86,8 +86,9 @@ pub(super) fn run(
     (stop, ctx.stop_pc)
 }
 
-/// The instruction pointer: the address of the next instruction's first byte in the module's
-/// code. Only dereferenced by [`dispatch_ptr`]; moving it is safe pointer arithmetic.
+/// The instruction pointer: the address of the start of the next instruction in the code being
+/// run: its [`GAP`] (the handler address, with tail dispatch), then its opcode. Only
+/// dereferenced by the dispatch; moving it is safe pointer arithmetic.
 #[derive(Clone, Copy)]
 pub(super) struct Ip(pub(super) *const u8);
 
@@ -124,8 +125,9 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn run(&mut self) -> Stop {
         loop {
-            // SAFETY: `pc` points at the opcode of an instruction of a function of `code`, and
-            // that instruction lies inside `code`: the translator only produces such code
+            // SAFETY: `pc` points at the start of an instruction of a function of `code` (its
+            // opcode, `GAP` bytes further), and that instruction lies inside `code`: the
+            // translator only produces such code
             // and the verifier (`ember_bytecode::verify`) refuses precompiled code that is not
             // (every function decodes into whole instructions, ends with an unconditional
             // transfer, and branches only to instruction starts in the same function). Calls
@@ -135,15 +137,16 @@ impl Hot<'_, '_> {
             {
                 // SAFETY: as below, `pc` points at a whole instruction; an extended one is at
                 // least two bytes long.
-                let b0 = unsafe { *self.pc.0 };
+                let op = self.pc.0.wrapping_add(GAP);
+                let b0 = unsafe { *op };
                 let b1 = if b0 == EXT_PREFIX {
-                    unsafe { *self.pc.0.add(1) }
+                    unsafe { *op.add(1) }
                 } else {
                     0
                 };
                 super::op_stats::record(b0, b1);
             }
-            let r = unsafe { dispatch_ptr(self, self.pc.0) };
+            let r = unsafe { dispatch_ptr(self, self.pc.0.wrapping_add(GAP)) };
             if let Err(stop) = r {
                 core::hint::cold_path();
                 return stop;
@@ -366,14 +369,14 @@ impl Visit for Hot<'_, '_> {
     fn global_get(&mut self, i: GlobalGet) -> Flow {
         let v = self.global(i.index)?.value;
         self.set(i.dst, v);
-        self.pc += GlobalGet::SIZE;
+        self.pc += GAP + GlobalGet::SIZE;
         Ok(())
     }
     #[inline(always)]
     fn global_set(&mut self, i: GlobalSet) -> Flow {
         let v = self.get(i.src);
         self.global(i.index)?.value = v;
-        self.pc += GlobalSet::SIZE;
+        self.pc += GAP + GlobalSet::SIZE;
         Ok(())
     }
     #[inline(always)]
@@ -384,13 +387,13 @@ impl Visit for Hot<'_, '_> {
         }
         let pages = self.mem.len() / crate::store::PAGE_SIZE;
         self.set_u32(i.dst, pages as u32);
-        self.pc += MemorySize::SIZE;
+        self.pc += GAP + MemorySize::SIZE;
         Ok(())
     }
 
     #[inline(always)]
     fn call(&mut self, i: Call) -> Flow {
-        self.call_local(i.func, i.base, self.ctx.offset(self.pc) + Call::SIZE)
+        self.call_local(i.func, i.base, self.ctx.offset(self.pc) + GAP + Call::SIZE)
     }
     #[inline(always)]
     fn ret(&mut self, _: Return) -> Flow {
@@ -440,7 +443,7 @@ impl Visit for Hot<'_, '_> {
             return Err(TrapCode::MemoryOutOfBounds.into());
         }
         self.mem[d as usize..(d + n) as usize].fill(v);
-        self.pc += MemoryFill::SIZE;
+        self.pc += GAP + MemoryFill::SIZE;
         Ok(())
     }
     #[inline(always)]
@@ -459,7 +462,7 @@ impl Visit for Hot<'_, '_> {
         }
         self.mem
             .copy_within(s as usize..(s + n) as usize, d as usize);
-        self.pc += MemoryCopy::SIZE;
+        self.pc += GAP + MemoryCopy::SIZE;
         Ok(())
     }
 

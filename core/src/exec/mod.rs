@@ -22,6 +22,14 @@ mod visit;
 mod tests;
 
 pub(crate) use stack::Stack;
+#[cfg(ember_tail_dispatch)]
+pub(crate) use threaded::{GAP, write_handler};
+
+/// Bytes in front of each instruction in the code the executor runs: none for the portable
+/// loop, which runs the stored bytecode. (Tail dispatch keeps each instruction's handler
+/// there: see `threaded.rs` and `ModuleInner::view`.)
+#[cfg(not(ember_tail_dispatch))]
+pub(crate) const GAP: usize = 0;
 
 use crate::error::{Trap, TrapCode};
 use crate::module::ModuleInner;
@@ -341,7 +349,7 @@ impl<'s, T> Executor<'s, T> {
             }
             // One instruction the fast loop does not handle.
             let pc = self.pc;
-            match ember_bytecode::dispatch(self, code, pc) {
+            match ember_bytecode::dispatch(self, code, pc + GAP) {
                 Ok(Ok(())) => {}
                 Ok(Err(stop)) => return stop,
                 Err(_) => return Stop::BadCode,

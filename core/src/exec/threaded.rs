@@ -8,6 +8,15 @@
 //! (free after inlining), runs the shared instruction semantics (`Visit for Hot`), and either
 //! tail-calls the next handler or records where it stopped and returns the [`Stop`].
 //!
+//! Direct threading: the code this dispatch runs is a copy of the stored bytecode with each
+//! instruction's handler address in front of it ([`GAP`] bytes; see `ember_bytecode::spread`
+//! and `ModuleInner::spread_func`, which makes the copy of a function when it is first
+//! called). Dispatch is then a load and a jump, with no opcode table, and an extended opcode
+//! costs no second dispatch. The stored form stays position-independent (it is what is
+//! serialized and what runs in place from flash under the portable loop); only this copy, in
+//! RAM, holds addresses. Offsets (`pc`, return addresses, branch offsets) all refer to the
+//! copy; the executor's slow path decodes the same copy, `GAP` bytes after each `pc`.
+//!
 //! Compiled only where `build.rs` sets `ember_tail_dispatch`; elsewhere the same semantics run
 //! in the portable loop (`Hot::run`), because without sibling-call optimisation every executed
 //! instruction would take a native stack frame.
@@ -19,6 +28,26 @@ use ember_bytecode::*;
 
 /// A handler: runs the instruction at `ip` and everything after it until one stops.
 type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, *mut u8, usize) -> Stop;
+
+/// Bytes in front of each instruction in the code this dispatch runs: the instruction's
+/// handler ([`write_handler`]).
+pub(crate) const GAP: usize = core::mem::size_of::<Handler>();
+
+/// Writes the handler of `instr` (an instruction's encoding, from its opcode) into `gap`, the
+/// [`GAP`] bytes in front of it (see `ember_bytecode::spread`).
+pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8]) {
+    let h = match instr {
+        [EXT_PREFIX, e, ..] => EXT[usize::from(*e)],
+        [b, ..] => PRIMARY[usize::from(*b)],
+        [] => bad,
+    };
+    if let Some(gap) = gap.get_mut(..GAP) {
+        // SAFETY: `gap` has `GAP` = `size_of::<Handler>()` writable bytes; the write needs no
+        // alignment. Writing the pointer as a pointer (not its address as bytes) keeps it
+        // valid for the read in `next`.
+        unsafe { core::ptr::write_unaligned(gap.as_mut_ptr().cast::<Handler>(), h) };
+    }
+}
 
 /// How to run one instruction type on the hot state.
 trait Op {
@@ -41,7 +70,6 @@ macro_rules! ops {
         static PRIMARY: [Handler; 256] = {
             let mut t: [Handler; 256] = [bad; 256];
             $( t[op::$PName as usize] = handler::<$PName>; )*
-            t[EXT_PREFIX as usize] = ext;
             t
         };
         /// Handlers of extended opcodes by their second byte.
@@ -86,9 +114,10 @@ pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -
 /// Calls the handler of the instruction at `ip` (in tail position: a jump).
 #[inline(always)]
 fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
-    // SAFETY: `ip` points at the opcode byte of an instruction of the current module's code
-    // (see `Hot::run` for why that always holds).
-    let h = PRIMARY[usize::from(unsafe { *ip.0 })];
+    // SAFETY: `ip` points at the gap in front of an instruction of the current module's code
+    // (see `Hot::run` for why that always holds), which holds that instruction's handler
+    // (`write_handler`, called for every instruction the code was built from).
+    let h = unsafe { core::ptr::read_unaligned(ip.0.cast::<Handler>()) };
     h(ctx, ip, regs, mem, mem_len)
 }
 
@@ -103,9 +132,9 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_l
         mem: mem_slice,
         ctx,
     };
-    // SAFETY: this handler was chosen by the opcode at `ip`, which starts a whole instruction
-    // of type `I` (see `next`).
-    let r = unsafe { I::exec(&mut hot, ip.0) };
+    // SAFETY: this handler was chosen by the opcode after the gap at `ip`, which starts a
+    // whole instruction of type `I` (see `next`).
+    let r = unsafe { I::exec(&mut hot, ip.0.wrapping_add(GAP)) };
     let (ip, regs) = (hot.pc, hot.regs);
     match r {
         Ok(()) => next(ctx, ip, regs, mem, mem_len),
@@ -114,13 +143,6 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_l
             stop
         }
     }
-}
-
-/// The handler of [`EXT_PREFIX`]: dispatches on the second byte.
-fn ext(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
-    // SAFETY: an extended instruction is at least two bytes long.
-    let h = EXT[usize::from(unsafe { *ip.0.add(1) })];
-    h(ctx, ip, regs, mem, mem_len)
 }
 
 /// The handler of a byte that is no opcode (verified code never reaches it).

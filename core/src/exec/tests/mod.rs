@@ -360,11 +360,7 @@ impl Builder {
             .collect();
         let data_dropped = vec![false; self.cm.datas.len()];
         let module = Module {
-            inner: Rc::new(ModuleInner {
-                engine: inner.engine.clone(),
-                compiled: self.cm,
-                lazy: None,
-            }),
+            inner: Rc::new(ModuleInner::new(&inner.engine.clone(), self.cm, None)),
         };
         inner.instances.push(InstanceEntity {
             module,
