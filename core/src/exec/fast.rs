@@ -11,7 +11,7 @@
 use super::stack::Frame;
 use super::visit::{
     bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
-    pure_handlers, store, store_imm, un,
+    pure_handlers, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;

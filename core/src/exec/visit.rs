@@ -204,39 +204,21 @@ macro_rules! load_add {
     )*};
 }
 
-/// Stores: `mem[addr + offset] = low bytes of value`.
+/// Stores: `mem[addr + offset] = low bytes of v`, where `v` is the value in slot `value`
+/// (`slot`) or the constant `imm` sign-extended to 64 bits (`imm`).
 macro_rules! store {
-    (@stub $($name:ident $Ty:ident: $n:literal;)*) => {$(
+    (@value $self:ident $i:ident slot) => { $self.get($i.value) };
+    (@value $self:ident $i:ident imm) => { i64::from($i.imm) };
+    (@stub $($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, _: $Ty) -> Flow {
             Err(Stop::BadCode)
         }
     )*};
-    ($($name:ident $Ty:ident: $n:literal;)*) => {$(
+    ($($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let v = self.get(i.value).to_le_bytes();
-            let mut b = [0u8; $n];
-            b.copy_from_slice(&v[..$n]);
-            self.store::<$n>(i.addr, i.offset, b)?;
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
-        }
-    )*};
-}
-
-/// Stores of a constant: `mem[addr + offset] = low bytes of imm` (sign-extended to 64 bits).
-macro_rules! store_imm {
-    (@stub $($name:ident $Ty:ident: $n:literal;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
-    )*};
-    ($($name:ident $Ty:ident: $n:literal;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, i: $Ty) -> Flow {
-            let v = i64::from(i.imm).to_le_bytes();
+            let v = store!(@value self i $from).to_le_bytes();
             let mut b = [0u8; $n];
             b.copy_from_slice(&v[..$n]);
             self.store::<$n>(i.addr, i.offset, b)?;
@@ -580,16 +562,14 @@ macro_rules! pure_handlers {
             load64_add Load64Add load64_add_imm Load64AddImm: 8 |b| u64::from_le_bytes(b);
         }
         store! { $(@$stub)?
-            store8 Store8: 1;
-            store16 Store16: 2;
-            store32 Store32: 4;
-            store64 Store64: 8;
-        }
-        store_imm! { $(@$stub)?
-            store8_imm Store8Imm: 1;
-            store16_imm Store16Imm: 2;
-            store32_imm Store32Imm: 4;
-            store64_imm Store64Imm: 8;
+            store8 Store8 slot: 1;
+            store16 Store16 slot: 2;
+            store32 Store32 slot: 4;
+            store64 Store64 slot: 8;
+            store8_imm Store8Imm imm: 1;
+            store16_imm Store16Imm imm: 2;
+            store32_imm Store32Imm imm: 4;
+            store64_imm Store64Imm imm: 8;
         }
 
         // ---- conversions ----
@@ -636,7 +616,7 @@ macro_rules! pure_handlers {
 
 pub(super) use {
     bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
-    pure_handlers, store, store_imm, un,
+    pure_handlers, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {
