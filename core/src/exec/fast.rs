@@ -49,6 +49,9 @@ pub(super) struct Ctx<'a> {
     pub(super) values_len: usize,
     /// Where the dispatch stopped (set when a handler stops it).
     pub(super) stop_pc: usize,
+    /// Length of memory 0 (set by the tail dispatch, which keeps only its address in a
+    /// register).
+    pub(super) mem_len: usize,
 }
 
 /// Runs the fast loop from `pc` in the frame at `ctx.fp` until an instruction stops it

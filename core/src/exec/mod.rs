@@ -339,6 +339,7 @@ impl<'s, T> Executor<'s, T> {
                     values_ptr: core::ptr::null_mut(),
                     values_len: 0,
                     stop_pc: 0,
+                    mem_len: 0,
                 };
                 let (stop, pc) = fast::run(self.pc, &mut self.stack.values, mem, &mut ctx);
                 (self.pc, self.fp) = (pc, ctx.fp);

@@ -4,7 +4,8 @@
 //! learn far better than the single shared jump of a `match` in a loop.
 //!
 //! The hot state travels in argument registers: the context, the instruction pointer, the
-//! frame's slot pointer and memory 0 (pointer, length). A handler rebuilds a [`Hot`] from them
+//! frame's slot pointer and memory 0's address (its length is in the context: bounds checks
+//! compare with it in memory, which costs no instruction more on x86-64). A handler rebuilds a [`Hot`] from them
 //! (free after inlining), runs the shared instruction semantics (`Visit for Hot`), and either
 //! tail-calls the next handler or records where it stopped and returns the [`Stop`].
 //!
@@ -22,12 +23,18 @@
 //! instruction would take a native stack frame.
 
 use super::Flow;
+use core::mem::MaybeUninit;
 use super::Stop;
 use super::fast::{Ctx, Hot, Ip};
 use ember_bytecode::*;
 
 /// A handler: runs the instruction at `ip` and everything after it until one stops.
-type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, *mut u8, usize) -> Stop;
+type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, Pad, *mut u8) -> Stop;
+
+/// An argument that carries nothing: it takes the fourth argument register (`rcx` on x86-64,
+/// which variable shifts need for their count) so that memory 0's address travels in the
+/// fifth, and shift handlers need not save and restore it. Never read.
+type Pad = MaybeUninit<usize>;
 
 /// Bytes in front of each instruction in the code this dispatch runs: the instruction's
 /// handler ([`write_handler`]).
@@ -108,24 +115,25 @@ for_each_op!(ops);
 /// Runs from `ip` until an instruction stops; `ctx.stop_pc` then holds its offset.
 #[inline(always)]
 pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -> Stop {
-    next(ctx, ip, regs, mem.as_mut_ptr(), mem.len())
+    ctx.mem_len = mem.len();
+    next(ctx, ip, regs, mem.as_mut_ptr())
 }
 
 /// Calls the handler of the instruction at `ip` (in tail position: a jump).
 #[inline(always)]
-fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
+fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8) -> Stop {
     // SAFETY: `ip` points at the gap in front of an instruction of the current module's code
     // (see `Hot::run` for why that always holds), which holds that instruction's handler
     // (`write_handler`, called for every instruction the code was built from).
     let h = unsafe { core::ptr::read_unaligned(ip.0.cast::<Handler>()) };
-    h(ctx, ip, regs, mem, mem_len)
+    h(ctx, ip, regs, Pad::uninit(), mem)
 }
 
 /// The handler of instruction type `I`.
-fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_len: usize) -> Stop {
-    // SAFETY: `mem`/`mem_len` are memory 0's bytes, which `fast::run` borrows mutably for the
-    // whole dispatch; only one handler runs at a time, and this slice dies before the next.
-    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, mem_len) };
+fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, _: Pad, mem: *mut u8) -> Stop {
+    // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably for
+    // the whole dispatch; only one handler runs at a time, and this slice dies before the next.
+    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
     let mut hot = Hot {
         pc: ip,
         regs,
@@ -137,7 +145,7 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_l
     let r = unsafe { I::exec(&mut hot, ip.0.wrapping_add(GAP)) };
     let (ip, regs) = (hot.pc, hot.regs);
     match r {
-        Ok(()) => next(ctx, ip, regs, mem, mem_len),
+        Ok(()) => next(ctx, ip, regs, mem),
         Err(stop) => {
             ctx.stop_pc = ctx.offset(ip);
             stop
@@ -146,7 +154,7 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, mem_l
 }
 
 /// The handler of a byte that is no opcode (verified code never reaches it).
-fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: *mut u8, _: usize) -> Stop {
+fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8) -> Stop {
     ctx.stop_pc = ctx.offset(ip);
     Stop::BadCode
 }
