@@ -49,9 +49,13 @@ pub(super) struct Ctx<'a> {
     pub(super) values_len: usize,
     /// Where the dispatch stopped (set when a handler stops it).
     pub(super) stop_pc: usize,
-    /// Length of memory 0 (set by the tail dispatch, which keeps only its address in a
+    /// Length of memory 0 (set by [`run`]; the tail dispatch keeps only its address in a
     /// register).
     pub(super) mem_len: usize,
+    /// Bounds for accesses to memory 0 (set by [`run`]): entry `k` is the largest address at
+    /// which `2^k` bytes fit, `mem_len - 2^k`, negative if they fit nowhere. A bounds check is
+    /// then one compare of the address.
+    pub(super) mem_limit: [i64; 4],
 }
 
 /// Runs the fast loop from `pc` in the frame at `ctx.fp` until an instruction stops it
@@ -69,6 +73,9 @@ pub(super) fn run(
 ) -> (Stop, usize) {
     ctx.values_ptr = values.as_mut_ptr();
     ctx.values_len = values.len();
+    ctx.mem_len = mem.len();
+    // A memory is below 2^48 bytes: `as i64` is exact.
+    ctx.mem_limit = [1, 2, 4, 8].map(|n| mem.len() as i64 - n);
     let ip = Ip(ctx.code.as_ptr().wrapping_add(pc));
     let regs = ctx.values_ptr.wrapping_add(ctx.fp);
     #[cfg(ember_tail_dispatch)]
@@ -252,29 +259,38 @@ impl Hot<'_, '_> {
         self.load_ea(self.u32(addr), offset)
     }
 
+    /// The address `a + offset` if `N` bytes fit there in memory 0 (`N` is 1, 2, 4 or 8);
+    /// otherwise the out-of-bounds trap.
+    #[inline(always)]
+    fn in_bounds<const N: usize>(&self, a: u32, offset: u32) -> Result<usize, Stop> {
+        const { assert!(N.is_power_of_two() && N <= 8) };
+        // Below 2^33: exact as `i64`, and the sum cannot overflow.
+        let ea = u64::from(a) + u64::from(offset);
+        let limit = self.ctx.mem_limit[N.trailing_zeros() as usize];
+        debug_assert_eq!(limit, self.mem.len() as i64 - N as i64);
+        if ea as i64 > limit {
+            return Err(TrapCode::MemoryOutOfBounds.into());
+        }
+        Ok(ea as usize)
+    }
+
     /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
     #[inline(always)]
     fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
-        let ea = u64::from(a) + u64::from(offset);
-        // `ea` < 2^33 and N <= 8: no overflow.
-        if ea + N as u64 > self.mem.len() as u64 {
-            return Err(TrapCode::MemoryOutOfBounds.into());
-        }
-        let ea = ea as usize;
-        let mut b = [0u8; N];
-        b.copy_from_slice(&self.mem[ea..ea + N]);
-        Ok(b)
+        let ea = self.in_bounds::<N>(a, offset)?;
+        // SAFETY: `ea + N <= mem.len()` (`in_bounds`). Exercised at the exact edges by
+        // `exec::tests::memory::bounds_at_the_exact_edges` and the spec suite's memory tests.
+        Ok(unsafe { core::ptr::read_unaligned(self.mem.as_ptr().add(ea).cast::<[u8; N]>()) })
     }
 
     /// Writes `N` bytes at `addr + offset` of memory 0.
     #[inline(always)]
     fn store<const N: usize>(&mut self, addr: Slot, offset: u32, bytes: [u8; N]) -> Flow {
-        let ea = u64::from(self.u32(addr)) + u64::from(offset);
-        if ea + N as u64 > self.mem.len() as u64 {
-            return Err(TrapCode::MemoryOutOfBounds.into());
-        }
-        let ea = ea as usize;
-        self.mem[ea..ea + N].copy_from_slice(&bytes);
+        let ea = self.in_bounds::<N>(self.u32(addr), offset)?;
+        // SAFETY: `ea + N <= mem.len()` (`in_bounds`); tested as in `load_ea`.
+        unsafe {
+            core::ptr::write_unaligned(self.mem.as_mut_ptr().add(ea).cast::<[u8; N]>(), bytes)
+        };
         Ok(())
     }
 

@@ -340,6 +340,7 @@ impl<'s, T> Executor<'s, T> {
                     values_len: 0,
                     stop_pc: 0,
                     mem_len: 0,
+                    mem_limit: [-1, -2, -4, -8],
                 };
                 let (stop, pc) = fast::run(self.pc, &mut self.stack.values, mem, &mut ctx);
                 (self.pc, self.fp) = (pc, ctx.fp);

@@ -23,9 +23,9 @@
 //! instruction would take a native stack frame.
 
 use super::Flow;
-use core::mem::MaybeUninit;
 use super::Stop;
 use super::fast::{Ctx, Hot, Ip};
+use core::mem::MaybeUninit;
 use ember_bytecode::*;
 
 /// A handler: runs the instruction at `ip` and everything after it until one stops.
@@ -115,7 +115,6 @@ for_each_op!(ops);
 /// Runs from `ip` until an instruction stops; `ctx.stop_pc` then holds its offset.
 #[inline(always)]
 pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -> Stop {
-    ctx.mem_len = mem.len();
     next(ctx, ip, regs, mem.as_mut_ptr())
 }
 
