@@ -623,6 +623,29 @@ macro_rules! for_each_op {
             TableInit table_init "table.init" { table: u32, segment: u32, dst_index: Slot, src_offset: Slot, len: Slot };
             /// `elem.drop`.
             ElemDrop elem_drop "elem.drop" { segment: u32 };
+
+            // ---- superinstructions (after the others: they are only ever produced by fusing) ----
+            /// `dst = lhs + (rhs << (imm & 31))` (`i32.shl` by a constant, then `i32.add`).
+            I32AddShl i32_add_shl "i32.add_shl" { dst: Slot, lhs: Slot, rhs: Slot, imm: i32 };
+            /// `dst = lhs * rhs + addend` (`f64.mul`, then `f64.add` with the product on the
+            /// left; two roundings, as the two instructions).
+            F64MulAdd f64_mul_add "f64.mul_add" { dst: Slot, lhs: Slot, rhs: Slot, addend: Slot };
+            /// `dst = addend + lhs * rhs` (`f64.mul`, then `f64.add` with the product on the right).
+            F64AddMul f64_add_mul "f64.add_mul" { dst: Slot, addend: Slot, lhs: Slot, rhs: Slot };
+            /// Load (sign-extended byte) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load8SAddShl load8_s_add_shl "load8_s.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (zero-extended byte) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load8UAddShl load8_u_add_shl "load8_u.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (sign-extended 16 bits) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load16SAddShl load16_s_add_shl "load16_s.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (zero-extended 16 bits) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load16UAddShl load16_u_add_shl "load16_u.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (sign-extended 32 bits) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load32SAddShl load32_s_add_shl "load32_s.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (32 bits, zero-extended) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load32AddShl load32_add_shl "load32.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
+            /// Load (64 bits) at `(u32)(addr + (index << (imm & 31))) + offset`.
+            Load64AddShl load64_add_shl "load64.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
         }
         }
     };

@@ -68,3 +68,59 @@ fn a_sum_reached_by_a_branch_is_not_fused() {
         ],
     );
 }
+
+#[test]
+fn a_shifted_index_fuses_into_the_add_and_the_load() {
+    // base + (i << 2), either side of the add: `i32.add_shl`; then loaded: `load32.add_shl`.
+    assert_code(
+        "(param i32 i32) (result i32)
+         local.get 0 local.get 1 i32.const 2 i32.shl i32.add i32.load offset=4
+         local.get 1 i32.const 34 i32.shl local.get 0 i32.add
+         i32.add",
+        &[
+            "load32.add_shl dst=2 addr=0 index=1 imm=2 offset=4",
+            "i32.add_shl dst=3 lhs=0 rhs=1 imm=2",
+            "i32.add dst=2 lhs=2 rhs=3",
+            "return_slot src=2",
+        ],
+    );
+}
+
+#[test]
+fn a_shift_is_not_fused_when_its_result_is_observable_or_the_other_side_is_constant() {
+    assert_code(
+        "(param i32 i32) (result i32) (local i32)
+         local.get 1 i32.const 3 i32.shl local.tee 2 local.get 0 i32.add
+         local.get 1 i32.const 3 i32.shl i32.const 100 i32.add
+         i32.add",
+        &[
+            "i32.shl_imm dst=2 lhs=1 imm=3",
+            "i32.add dst=3 lhs=2 rhs=0",
+            "i32.shl_imm dst=4 lhs=1 imm=3",
+            "i32.add_imm dst=4 lhs=4 imm=100",
+            "i32.add dst=3 lhs=3 rhs=4",
+            "return_slot src=3",
+        ],
+    );
+}
+
+#[test]
+fn a_product_fuses_into_the_add_in_operand_order() {
+    assert_code(
+        "(param f64 f64 f64) (result f64)
+         local.get 0 local.get 1 f64.mul local.get 2 f64.add
+         local.get 2 local.get 0 local.get 1 f64.mul f64.add
+         f64.add
+         local.get 0 local.get 1 f64.mul f64.const 1 f64.add
+         f64.add",
+        &[
+            "f64.mul_add dst=3 lhs=0 rhs=1 addend=2",
+            "f64.add_mul dst=4 addend=2 lhs=0 rhs=1",
+            "f64.add dst=3 lhs=3 rhs=4",
+            "f64.mul dst=4 lhs=0 rhs=1",
+            "f64.add_imm dst=4 lhs=4 value=4607182418800017408",
+            "f64.add dst=3 lhs=3 rhs=4",
+            "return_slot src=3",
+        ],
+    );
+}

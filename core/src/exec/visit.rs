@@ -172,36 +172,30 @@ macro_rules! load {
     )*};
 }
 
-/// Loads at a computed address: `dst = extend(mem[(u32)(addr + index or imm) + offset])`.
+/// Loads at a computed address: `dst = extend(mem[(u32)(addr + x) + offset])` where `x` is
+/// `index`, `imm`, or `index << (imm & 31)`.
 macro_rules! load_add {
-    (@stub $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
-        #[inline(always)]
-        fn $imm_name(&mut self, _: $ImmTy) -> Flow {
-            Err(Stop::BadCode)
-        }
+    (@stub $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+        handler!(@stub #[inline(always)] fn $imm_name(&mut self, i: $ImmTy) -> Flow {});
+        handler!(@stub #[inline(always)] fn $shl_name(&mut self, i: $ShlTy) -> Flow {});
     )*};
-    ($($name:ident $Ty:ident $imm_name:ident $ImmTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+    ($($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        load_add!(@one $name $Ty $n |$b| $e, |s, i| s.u32(i.index));
+        load_add!(@one $imm_name $ImmTy $n |$b| $e, |_s, i| i.imm as u32);
+        load_add!(@one $shl_name $ShlTy $n |$b| $e, |s, i| s.u32(i.index).wrapping_shl(i.imm as u32));
+    )*};
+    (@one $name:ident $Ty:ident $n:literal |$b:ident| $e:expr, |$s:ident, $i:ident| $x:expr) => {
         #[inline(always)]
-        fn $name(&mut self, i: $Ty) -> Flow {
-            let a = self.u32(i.addr).wrapping_add(self.u32(i.index));
-            let $b = self.load_ea::<$n>(a, i.offset)?;
-            self.set(i.dst, $e);
+        fn $name(&mut self, $i: $Ty) -> Flow {
+            let $s = &*self;
+            let a = self.u32($i.addr).wrapping_add($x);
+            let $b = self.load_ea::<$n>(a, $i.offset)?;
+            self.set($i.dst, $e);
             self.pc += GAP + $Ty::SIZE;
             Ok(())
         }
-        #[inline(always)]
-        fn $imm_name(&mut self, i: $ImmTy) -> Flow {
-            let a = self.u32(i.addr).wrapping_add(i.imm as u32);
-            let $b = self.load_ea::<$n>(a, i.offset)?;
-            self.set(i.dst, $e);
-            self.pc += GAP + $ImmTy::SIZE;
-            Ok(())
-        }
-    )*};
+    };
 }
 
 /// Stores: `mem[addr + offset] = low bytes of v`, where `v` is the value in slot `value`
@@ -407,6 +401,13 @@ macro_rules! pure_handlers {
             i32_ge_u_imm I32GeUImm: u32 -> set_bool |a, b| a >= b as u32;
         }
         handler! { $(@$stub)? #[inline(always)]
+        fn i32_add_shl(&mut self, i: I32AddShl) -> Flow {
+            let v = self.u32(i.lhs).wrapping_add(self.u32(i.rhs).wrapping_shl(i.imm as u32));
+            self.set_u32(i.dst, v);
+            self.pc += GAP + I32AddShl::SIZE;
+            Ok(())
+        } }
+        handler! { $(@$stub)? #[inline(always)]
         fn i32_sub_imm_lhs(&mut self, i: I32SubImmLhs) -> Flow {
             let v = (i.imm as u32).wrapping_sub(self.u32(i.rhs));
             self.set_u32(i.dst, v);
@@ -525,6 +526,20 @@ macro_rules! pure_handlers {
             f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
         }
+        handler! { $(@$stub)? #[inline(always)]
+        fn f64_mul_add(&mut self, i: F64MulAdd) -> Flow {
+            let v = self.f64(i.lhs) * self.f64(i.rhs) + self.f64(i.addend);
+            self.set_f64(i.dst, v);
+            self.pc += GAP + F64MulAdd::SIZE;
+            Ok(())
+        } }
+        handler! { $(@$stub)? #[inline(always)]
+        fn f64_add_mul(&mut self, i: F64AddMul) -> Flow {
+            let v = self.f64(i.addend) + self.f64(i.lhs) * self.f64(i.rhs);
+            self.set_f64(i.dst, v);
+            self.pc += GAP + F64AddMul::SIZE;
+            Ok(())
+        } }
         bin_fimm! { $(@$stub)?
             f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a + b;
             f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a - b;
@@ -553,13 +568,13 @@ macro_rules! pure_handlers {
             load64 Load64: 8 |b| u64::from_le_bytes(b);
         }
         load_add! { $(@$stub)?
-            load8_s_add Load8SAdd load8_s_add_imm Load8SAddImm: 1 |b| i8::from_le_bytes(b) as i64 as u64;
-            load8_u_add Load8UAdd load8_u_add_imm Load8UAddImm: 1 |b| u64::from(b[0]);
-            load16_s_add Load16SAdd load16_s_add_imm Load16SAddImm: 2 |b| i16::from_le_bytes(b) as i64 as u64;
-            load16_u_add Load16UAdd load16_u_add_imm Load16UAddImm: 2 |b| u64::from(u16::from_le_bytes(b));
-            load32_s_add Load32SAdd load32_s_add_imm Load32SAddImm: 4 |b| i32::from_le_bytes(b) as i64 as u64;
-            load32_add Load32Add load32_add_imm Load32AddImm: 4 |b| u64::from(u32::from_le_bytes(b));
-            load64_add Load64Add load64_add_imm Load64AddImm: 8 |b| u64::from_le_bytes(b);
+            load8_s_add Load8SAdd load8_s_add_imm Load8SAddImm load8_s_add_shl Load8SAddShl: 1 |b| i8::from_le_bytes(b) as i64 as u64;
+            load8_u_add Load8UAdd load8_u_add_imm Load8UAddImm load8_u_add_shl Load8UAddShl: 1 |b| u64::from(b[0]);
+            load16_s_add Load16SAdd load16_s_add_imm Load16SAddImm load16_s_add_shl Load16SAddShl: 2 |b| i16::from_le_bytes(b) as i64 as u64;
+            load16_u_add Load16UAdd load16_u_add_imm Load16UAddImm load16_u_add_shl Load16UAddShl: 2 |b| u64::from(u16::from_le_bytes(b));
+            load32_s_add Load32SAdd load32_s_add_imm Load32SAddImm load32_s_add_shl Load32SAddShl: 4 |b| i32::from_le_bytes(b) as i64 as u64;
+            load32_add Load32Add load32_add_imm Load32AddImm load32_add_shl Load32AddShl: 4 |b| u64::from(u32::from_le_bytes(b));
+            load64_add Load64Add load64_add_imm Load64AddImm load64_add_shl Load64AddShl: 8 |b| u64::from_le_bytes(b);
         }
         store! { $(@$stub)?
             store8 Store8 slot: 1;

@@ -363,7 +363,11 @@ impl FuncTranslator<'_> {
             O::I32Clz => self.unop(un!(I32Clz))?,
             O::I32Ctz => self.unop(un!(I32Ctz))?,
             O::I32Popcnt => self.unop(un!(I32Popcnt))?,
-            O::I32Add => self.int_op(&int_op(false, reg!(I32Add), imm!(I32AddImm), true, false))?,
+            O::I32Add => {
+                if !self.add_shl()? {
+                    self.int_op(&int_op(false, reg!(I32Add), imm!(I32AddImm), true, false))?
+                }
+            }
             O::I32Sub => self.sub(false)?,
             O::I32Mul => self.int_op(&int_op(false, reg!(I32Mul), imm!(I32MulImm), true, false))?,
             O::I32DivS => self.binop(reg!(I32DivS))?,
@@ -470,7 +474,11 @@ impl FuncTranslator<'_> {
             O::F64Trunc => self.unop(un!(F64Trunc))?,
             O::F64Nearest => self.unop(un!(F64Nearest))?,
             O::F64Sqrt => self.unop(un!(F64Sqrt))?,
-            O::F64Add => self.float_op(reg!(F64Add), fimm64!(F64AddImm), None)?,
+            O::F64Add => {
+                if !self.mul_add()? {
+                    self.float_op(reg!(F64Add), fimm64!(F64AddImm), None)?
+                }
+            }
             O::F64Sub => {
                 self.float_op(reg!(F64Sub), fimm64!(F64SubImm), fimm64_lhs!(F64SubImmLhs))?
             }
@@ -784,39 +792,160 @@ impl FuncTranslator<'_> {
             None => w.encode(dst, addr, offset, self.code),
             Some(AddrAdd::Slots(a, b)) => w.encode_add(dst, a, b, offset, self.code),
             Some(AddrAdd::Imm(a, imm)) => w.encode_add_imm(dst, a, imm, offset, self.code),
+            Some(AddrAdd::Shl(a, b, imm)) => w.encode_add_shl(dst, a, b, imm, offset, self.code),
         }
         self.def(pos, h, None)
     }
 
     /// Superinstruction peephole: if the address on top of the stack is the temporary that the
-    /// last instruction emitted (`i32.add` or `i32.add_imm`) produced, and no branch targets the
-    /// code after it, removes that instruction and returns its operands for a fused load.
+    /// last instruction emitted (`i32.add`, `i32.add_imm` or `i32.add_shl`) produced, and no
+    /// branch targets the code after it, removes that instruction and returns its operands for
+    /// a fused load.
     fn take_address_add(&mut self) -> Option<AddrAdd> {
         let h = self.height().checked_sub(1)?;
+        let (pos, home) = self.producer_of(h)?;
+        let rest = self.code.get(pos..)?;
+        let fused = match (rest.len(), rest.first()?, rest.get(1)) {
+            (I32Add::SIZE, &op::I32Add, _) => {
+                let i = I32Add::decode(rest, 0)?;
+                (i.dst == home).then_some(AddrAdd::Slots(i.lhs, i.rhs))?
+            }
+            (I32AddImm::SIZE, &op::I32AddImm, _) => {
+                let i = I32AddImm::decode(rest, 0)?;
+                (i.dst == home).then_some(AddrAdd::Imm(i.lhs, i.imm))?
+            }
+            (I32AddShl::SIZE, &EXT_PREFIX, Some(&ext_op::I32AddShl)) => {
+                let i = I32AddShl::decode(rest, 0)?;
+                (i.dst == home).then_some(AddrAdd::Shl(i.lhs, i.rhs, i.imm))?
+            }
+            _ => return None,
+        };
+        self.code.truncate(pos);
+        self.last = None;
+        Some(fused)
+    }
+
+    /// Where the last instruction emitted starts and the slot it wrote, if it produced the
+    /// temporary at height `h` (the top of the stack or the entry below it, with nothing
+    /// emitted since) and no branch targets the code after it: then that instruction can be
+    /// removed and fused into the one that consumes the temporary.
+    fn producer_of(&self, h: u32) -> Option<(usize, Slot)> {
         let last = self.last?;
+        let top = self.height().checked_sub(1)?;
         if last.height != h
+            || (h != top && h + 1 != top)
             || last.cond.is_some()
-            || !matches!(self.b.stack.last(), Some(Entry::Temp))
+            || !matches!(self.b.stack.get(h as usize), Some(Entry::Temp))
             || self.bound_here == self.code.len()
         {
             return None;
         }
-        let home = self.home(h);
-        let rest = self.code.get(last.pos..)?;
-        let fused = match *rest.first()? {
-            op::I32Add if rest.len() == I32Add::SIZE => {
-                let i = I32Add::decode(rest, 0)?;
-                (i.dst == home).then_some(AddrAdd::Slots(i.lhs, i.rhs))?
-            }
-            op::I32AddImm if rest.len() == I32AddImm::SIZE => {
-                let i = I32AddImm::decode(rest, 0)?;
-                (i.dst == home).then_some(AddrAdd::Imm(i.lhs, i.imm))?
-            }
-            _ => return None,
+        Some((last.pos, self.home(h)))
+    }
+
+    /// Whether the operand of a binary operator that is not at height `h` is a constant (`top`:
+    /// the height of the right operand).
+    fn other_is_const(&self, h: u32, top: u32) -> bool {
+        let other = if h == top { top.wrapping_sub(1) } else { top };
+        matches!(self.b.stack.get(other as usize), Some(Entry::Const(_)))
+    }
+
+    /// `i32.add` of an `i32.shl` by a constant that the last instruction computed (on either
+    /// side: the addition commutes): one `i32.add_shl`. Returns whether it applied.
+    fn add_shl(&mut self) -> Fallible<bool> {
+        let Some(top) = self.height().checked_sub(1) else {
+            return Ok(false);
         };
-        self.code.truncate(last.pos);
-        self.last = None;
-        Some(fused)
+        for h in [top, top.wrapping_sub(1)] {
+            let Some((pos, home)) = self.producer_of(h) else {
+                continue;
+            };
+            let rest = &self.code[pos..];
+            if rest.len() != I32ShlImm::SIZE || rest[0] != op::I32ShlImm {
+                continue;
+            }
+            let Some(shl) = I32ShlImm::decode(rest, 0).filter(|i| i.dst == home) else {
+                continue;
+            };
+            // A constant other operand goes into `i32.add_imm` instead.
+            if self.other_is_const(h, top) {
+                continue;
+            }
+            self.code.truncate(pos);
+            self.last = None;
+            let (hb, eb) = self.pop()?;
+            let (ha, ea) = self.pop()?;
+            // The other operand (emitted no code since the shift: a local or a constant).
+            let other = if h == top {
+                self.operand(ha, ea)
+            } else {
+                self.operand(hb, eb)
+            };
+            let pos = self.code.len();
+            I32AddShl {
+                dst: self.home(ha),
+                lhs: other,
+                rhs: shl.lhs,
+                imm: shl.imm,
+            }
+            .encode(self.code);
+            self.def(pos, ha, None)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// `f64.add` of an `f64.mul` that the last instruction computed: one `f64.mul_add` (product
+    /// on the left) or `f64.add_mul` (on the right), operand order kept. Returns whether it
+    /// applied.
+    fn mul_add(&mut self) -> Fallible<bool> {
+        let Some(top) = self.height().checked_sub(1) else {
+            return Ok(false);
+        };
+        for h in [top, top.wrapping_sub(1)] {
+            let Some((pos, home)) = self.producer_of(h) else {
+                continue;
+            };
+            let rest = &self.code[pos..];
+            if rest.len() != F64Mul::SIZE || rest[0] != op::F64Mul {
+                continue;
+            }
+            let Some(mul) = F64Mul::decode(rest, 0).filter(|i| i.dst == home) else {
+                continue;
+            };
+            // A constant other operand goes into `f64.add_imm` instead.
+            if self.other_is_const(h, top) {
+                continue;
+            }
+            self.code.truncate(pos);
+            self.last = None;
+            let (hb, eb) = self.pop()?;
+            let (ha, ea) = self.pop()?;
+            let pos = self.code.len();
+            let dst = self.home(ha);
+            if h == top {
+                let addend = self.operand(ha, ea);
+                F64AddMul {
+                    dst,
+                    addend,
+                    lhs: mul.lhs,
+                    rhs: mul.rhs,
+                }
+                .encode(self.code);
+            } else {
+                let addend = self.operand(hb, eb);
+                F64MulAdd {
+                    dst,
+                    lhs: mul.lhs,
+                    rhs: mul.rhs,
+                    addend,
+                }
+                .encode(self.code);
+            }
+            self.def(pos, ha, None)?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     fn store(&mut self, m: MemArg, width: StoreWidth) -> Fallible {
@@ -944,14 +1073,15 @@ impl FuncTranslator<'_> {
     }
 }
 
-/// The address operands of an `i32.add` / `i32.add_imm` folded into a load.
+/// The address operands of an `i32.add` / `i32.add_imm` / `i32.add_shl` folded into a load.
 #[derive(Clone, Copy)]
 enum AddrAdd {
     Slots(Slot, Slot),
     Imm(Slot, i32),
+    Shl(Slot, Slot, i32),
 }
 
-/// A load's width and extension (one plain and two fused instructions each).
+/// A load's width and extension (one plain and three fused instructions each).
 #[derive(Clone, Copy)]
 enum Width {
     Load8S,
@@ -964,7 +1094,7 @@ enum Width {
 }
 
 macro_rules! width_encoders {
-    ($($W:ident $Add:ident $AddImm:ident;)*) => {
+    ($($W:ident $Add:ident $AddImm:ident $AddShl:ident;)*) => {
         impl Width {
             fn encode(self, dst: Slot, addr: Slot, offset: u32, o: &mut Out) {
                 match self { $(Width::$W => $W { dst, addr, offset }.encode(o),)* }
@@ -975,16 +1105,19 @@ macro_rules! width_encoders {
             fn encode_add_imm(self, dst: Slot, addr: Slot, imm: i32, offset: u32, o: &mut Out) {
                 match self { $(Width::$W => $AddImm { dst, addr, imm, offset }.encode(o),)* }
             }
+            fn encode_add_shl(self, dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32, o: &mut Out) {
+                match self { $(Width::$W => $AddShl { dst, addr, index, imm, offset }.encode(o),)* }
+            }
         }
     };
 }
 
 width_encoders! {
-    Load8S Load8SAdd Load8SAddImm;
-    Load8U Load8UAdd Load8UAddImm;
-    Load16S Load16SAdd Load16SAddImm;
-    Load16U Load16UAdd Load16UAddImm;
-    Load32S Load32SAdd Load32SAddImm;
-    Load32 Load32Add Load32AddImm;
-    Load64 Load64Add Load64AddImm;
+    Load8S Load8SAdd Load8SAddImm Load8SAddShl;
+    Load8U Load8UAdd Load8UAddImm Load8UAddShl;
+    Load16S Load16SAdd Load16SAddImm Load16SAddShl;
+    Load16U Load16UAdd Load16UAddImm Load16UAddShl;
+    Load32S Load32SAdd Load32SAddImm Load32SAddShl;
+    Load32 Load32Add Load32AddImm Load32AddShl;
+    Load64 Load64Add Load64AddImm Load64AddShl;
 }

@@ -5,6 +5,7 @@ mod calls;
 mod control;
 mod fast;
 mod float;
+mod fused;
 mod int;
 mod memory;
 mod table;
