@@ -627,6 +627,8 @@ macro_rules! for_each_op {
             // ---- superinstructions (after the others: they are only ever produced by fusing) ----
             /// `dst = lhs + (rhs << (imm & 31))` (`i32.shl` by a constant, then `i32.add`).
             I32AddShl i32_add_shl "i32.add_shl" { dst: Slot, lhs: Slot, rhs: Slot, imm: i32 };
+            /// `dst = lhs ^ rotl(rhs, imm & 31)` (`i32.rotl` by a constant, then `i32.xor`).
+            I32XorRotl i32_xor_rotl "i32.xor_rotl" { dst: Slot, lhs: Slot, rhs: Slot, imm: i32 };
             /// `dst = lhs * rhs + addend` (`f64.mul`, then `f64.add` with the product on the
             /// left; two roundings, as the two instructions).
             F64MulAdd f64_mul_add "f64.mul_add" { dst: Slot, lhs: Slot, rhs: Slot, addend: Slot };

@@ -124,3 +124,19 @@ fn a_product_fuses_into_the_add_in_operand_order() {
         ],
     );
 }
+
+#[test]
+fn a_rotation_fuses_into_the_xor() {
+    assert_code(
+        "(param i32 i32) (result i32)
+         local.get 0 local.get 1 i32.const 7 i32.rotl i32.xor
+         local.get 1 i32.const 39 i32.rotl local.get 0 i32.xor
+         i32.add",
+        &[
+            "i32.xor_rotl dst=2 lhs=0 rhs=1 imm=7",
+            "i32.xor_rotl dst=3 lhs=0 rhs=1 imm=7",
+            "i32.add dst=2 lhs=2 rhs=3",
+            "return_slot src=2",
+        ],
+    );
+}

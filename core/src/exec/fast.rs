@@ -10,8 +10,8 @@
 
 use super::stack::Frame;
 use super::visit::{
-    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
-    pure_handlers, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load,
+    load_add, pure_handlers, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;

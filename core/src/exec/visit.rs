@@ -222,6 +222,22 @@ macro_rules! store {
     )*};
 }
 
+/// Fused i32 operators: `dst = f(lhs, rhs, imm)`.
+macro_rules! bin_fused {
+    (@stub $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    ($($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let ($a, $b, $k) = (self.u32(i.lhs), self.u32(i.rhs), i.imm);
+            self.set_u32(i.dst, $e);
+            self.pc += GAP + $Ty::SIZE;
+            Ok(())
+        }
+    )*};
+}
+
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
 macro_rules! handler {
     (@stub #[inline(always)] fn $name:ident(&mut $self:ident, $i:tt: $Ty:ty $(, $t:ident: $TT:ty)?) -> Flow $body:block) => {
@@ -400,13 +416,10 @@ macro_rules! pure_handlers {
             i32_ge_s_imm I32GeSImm: i32 -> set_bool |a, b| a >= b;
             i32_ge_u_imm I32GeUImm: u32 -> set_bool |a, b| a >= b as u32;
         }
-        handler! { $(@$stub)? #[inline(always)]
-        fn i32_add_shl(&mut self, i: I32AddShl) -> Flow {
-            let v = self.u32(i.lhs).wrapping_add(self.u32(i.rhs).wrapping_shl(i.imm as u32));
-            self.set_u32(i.dst, v);
-            self.pc += GAP + I32AddShl::SIZE;
-            Ok(())
-        } }
+        bin_fused! { $(@$stub)?
+            i32_add_shl I32AddShl |a, b, k| a.wrapping_add(b.wrapping_shl(k as u32));
+            i32_xor_rotl I32XorRotl |a, b, k| a ^ b.rotate_left(k as u32 & 31);
+        }
         handler! { $(@$stub)? #[inline(always)]
         fn i32_sub_imm_lhs(&mut self, i: I32SubImmLhs) -> Flow {
             let v = (i.imm as u32).wrapping_sub(self.u32(i.rhs));
@@ -630,8 +643,8 @@ macro_rules! pure_handlers {
 }
 
 pub(super) use {
-    bin, bin_fimm, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load, load_add,
-    pure_handlers, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load,
+    load_add, pure_handlers, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

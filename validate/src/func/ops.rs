@@ -364,7 +364,9 @@ impl FuncTranslator<'_> {
             O::I32Ctz => self.unop(un!(I32Ctz))?,
             O::I32Popcnt => self.unop(un!(I32Popcnt))?,
             O::I32Add => {
-                if !self.add_shl()? {
+                if !self.fuse_imm_operand(&[(op::I32ShlImm, |dst, lhs, rhs, imm, o| {
+                    I32AddShl { dst, lhs, rhs, imm }.encode(o)
+                })])? {
                     self.int_op(&int_op(false, reg!(I32Add), imm!(I32AddImm), true, false))?
                 }
             }
@@ -376,7 +378,13 @@ impl FuncTranslator<'_> {
             O::I32RemU => self.binop(reg!(I32RemU))?,
             O::I32And => self.int_op(&int_op(false, reg!(I32And), imm!(I32AndImm), true, false))?,
             O::I32Or => self.int_op(&int_op(false, reg!(I32Or), imm!(I32OrImm), true, false))?,
-            O::I32Xor => self.int_op(&int_op(false, reg!(I32Xor), imm!(I32XorImm), true, false))?,
+            O::I32Xor => {
+                if !self.fuse_imm_operand(&[(op::I32RotlImm, |dst, lhs, rhs, imm, o| {
+                    I32XorRotl { dst, lhs, rhs, imm }.encode(o)
+                })])? {
+                    self.int_op(&int_op(false, reg!(I32Xor), imm!(I32XorImm), true, false))?
+                }
+            }
             O::I32Shl => self.int_op(&int_op(false, reg!(I32Shl), imm!(I32ShlImm), false, true))?,
             O::I32ShrS => {
                 self.int_op(&int_op(false, reg!(I32ShrS), imm!(I32ShrSImm), false, true))?
@@ -850,9 +858,10 @@ impl FuncTranslator<'_> {
         matches!(self.b.stack.get(other as usize), Some(Entry::Const(_)))
     }
 
-    /// `i32.add` of an `i32.shl` by a constant that the last instruction computed (on either
-    /// side: the addition commutes): one `i32.add_shl`. Returns whether it applied.
-    fn add_shl(&mut self) -> Fallible<bool> {
+    /// A commutative integer operator whose operand (either side) is the result of the last
+    /// instruction, an immediate form in `fusions` (`(producer opcode, fused encoder)`): one
+    /// fused instruction `dst = other OP producer(src, imm)`. Returns whether it applied.
+    fn fuse_imm_operand(&mut self, fusions: &[(u8, ImmFusion)]) -> Fallible<bool> {
         let Some(top) = self.height().checked_sub(1) else {
             return Ok(false);
         };
@@ -861,13 +870,17 @@ impl FuncTranslator<'_> {
                 continue;
             };
             let rest = &self.code[pos..];
-            if rest.len() != I32ShlImm::SIZE || rest[0] != op::I32ShlImm {
-                continue;
-            }
-            let Some(shl) = I32ShlImm::decode(rest, 0).filter(|i| i.dst == home) else {
+            // Every immediate form here has the layout of `i32.shl_imm`.
+            let Some(&(_, fuse)) = fusions.iter().find(|(op, _)| rest.first() == Some(op)) else {
                 continue;
             };
-            // A constant other operand goes into `i32.add_imm` instead.
+            if rest.len() != I32ShlImm::SIZE {
+                continue;
+            }
+            let Some(p) = I32ShlImm::decode(rest, 0).filter(|i| i.dst == home) else {
+                continue;
+            };
+            // A constant other operand goes into the immediate form instead.
             if self.other_is_const(h, top) {
                 continue;
             }
@@ -875,20 +888,14 @@ impl FuncTranslator<'_> {
             self.last = None;
             let (hb, eb) = self.pop()?;
             let (ha, ea) = self.pop()?;
-            // The other operand (emitted no code since the shift: a local or a constant).
+            // The other operand (emitted no code since the producer: a local or a constant).
             let other = if h == top {
                 self.operand(ha, ea)
             } else {
                 self.operand(hb, eb)
             };
             let pos = self.code.len();
-            I32AddShl {
-                dst: self.home(ha),
-                lhs: other,
-                rhs: shl.lhs,
-                imm: shl.imm,
-            }
-            .encode(self.code);
+            fuse(self.home(ha), other, p.lhs, p.imm, self.code);
             self.def(pos, ha, None)?;
             return Ok(true);
         }
@@ -1072,6 +1079,9 @@ impl FuncTranslator<'_> {
         self.call_results(h0, np, nr)
     }
 }
+
+/// Encodes `dst = lhs OP producer(rhs, imm)` (see `fuse_imm_operand`).
+type ImmFusion = fn(Slot, Slot, Slot, i32, &mut Out);
 
 /// The address operands of an `i32.add` / `i32.add_imm` / `i32.add_shl` folded into a load.
 #[derive(Clone, Copy)]

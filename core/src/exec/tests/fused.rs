@@ -28,6 +28,29 @@ fn i32_add_shl_masks_the_shift_and_wraps() {
 }
 
 #[test]
+fn i32_xor_rotl_rotates_by_the_masked_amount() {
+    let run = |imm, a: i32, b: i32| {
+        let i = Instr::I32XorRotl(I32XorRotl {
+            dst: 2,
+            lhs: 0,
+            rhs: 1,
+            imm,
+        });
+        bin(i, I32, I32, Val::I32(a), Val::I32(b))
+            .unwrap()
+            .i32()
+            .unwrap()
+    };
+    assert_eq!(run(4, 0x0f, 0x1234_5678), 0x2345_6781 ^ 0x0f);
+    assert_eq!(
+        run(36, 0, 0x1234_5678),
+        0x2345_6781,
+        "rotation by 36 & 31 = 4"
+    );
+    assert_eq!(run(0, -1, 5), !5);
+}
+
+#[test]
 fn f64_mul_add_rounds_twice_in_operand_order() {
     let mut b = Builder::new();
     let ty = b.ty(&[F64, F64, F64], &[F64]);
