@@ -634,6 +634,89 @@ macro_rules! for_each_op {
             F64MulAdd f64_mul_add "f64.mul_add" { dst: Slot, lhs: Slot, rhs: Slot, addend: Slot };
             /// `dst = addend + lhs * rhs` (`f64.mul`, then `f64.add` with the product on the right).
             F64AddMul f64_add_mul "f64.add_mul" { dst: Slot, addend: Slot, lhs: Slot, rhs: Slot };
+
+            // ---- the float accumulator ----
+            // Twins of f64 operators with one operand and/or the result in the float
+            // accumulator, a register the executor carries from one instruction to the next,
+            // instead of a slot. Same layout as the plain instruction; the operand the
+            // accumulator replaces is not read (the translator leaves the temporary's slot
+            // there). Produced only for a value that the next instruction consumes.
+            /// `f64.add`: `acc = lhs + rhs`.
+            F64AddToAcc f64_add_to_acc "f64.add.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.add`: `dst = acc + rhs`.
+            F64AddAccLhs f64_add_acc_lhs "f64.add.acc_lhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.add`: `dst = lhs + acc`.
+            F64AddAccRhs f64_add_acc_rhs "f64.add.acc_rhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.add`: `acc = acc + rhs`.
+            F64AddAccLhsToAcc f64_add_acc_lhs_to_acc "f64.add.acc_lhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.add`: `acc = lhs + acc`.
+            F64AddAccRhsToAcc f64_add_acc_rhs_to_acc "f64.add.acc_rhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.sub`: `acc = lhs - rhs`.
+            F64SubToAcc f64_sub_to_acc "f64.sub.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.sub`: `dst = acc - rhs`.
+            F64SubAccLhs f64_sub_acc_lhs "f64.sub.acc_lhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.sub`: `dst = lhs - acc`.
+            F64SubAccRhs f64_sub_acc_rhs "f64.sub.acc_rhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.sub`: `acc = acc - rhs`.
+            F64SubAccLhsToAcc f64_sub_acc_lhs_to_acc "f64.sub.acc_lhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.sub`: `acc = lhs - acc`.
+            F64SubAccRhsToAcc f64_sub_acc_rhs_to_acc "f64.sub.acc_rhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.mul`: `acc = lhs * rhs`.
+            F64MulToAcc f64_mul_to_acc "f64.mul.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.mul`: `dst = acc * rhs`.
+            F64MulAccLhs f64_mul_acc_lhs "f64.mul.acc_lhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.mul`: `dst = lhs * acc`.
+            F64MulAccRhs f64_mul_acc_rhs "f64.mul.acc_rhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.mul`: `acc = acc * rhs`.
+            F64MulAccLhsToAcc f64_mul_acc_lhs_to_acc "f64.mul.acc_lhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.mul`: `acc = lhs * acc`.
+            F64MulAccRhsToAcc f64_mul_acc_rhs_to_acc "f64.mul.acc_rhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.div`: `acc = lhs / rhs`.
+            F64DivToAcc f64_div_to_acc "f64.div.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.div`: `dst = acc / rhs`.
+            F64DivAccLhs f64_div_acc_lhs "f64.div.acc_lhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.div`: `dst = lhs / acc`.
+            F64DivAccRhs f64_div_acc_rhs "f64.div.acc_rhs" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.div`: `acc = acc / rhs`.
+            F64DivAccLhsToAcc f64_div_acc_lhs_to_acc "f64.div.acc_lhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.div`: `acc = lhs / acc`.
+            F64DivAccRhsToAcc f64_div_acc_rhs_to_acc "f64.div.acc_rhs.to_acc" { dst: Slot, lhs: Slot, rhs: Slot };
+            /// `f64.add_imm`: `acc = lhs + value`.
+            F64AddImmToAcc f64_add_imm_to_acc "f64.add_imm.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.add_imm`: `dst = acc + value`.
+            F64AddImmAccLhs f64_add_imm_acc_lhs "f64.add_imm.acc_lhs" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.add_imm`: `acc = acc + value`.
+            F64AddImmAccLhsToAcc f64_add_imm_acc_lhs_to_acc "f64.add_imm.acc_lhs.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.sub_imm`: `acc = lhs - value`.
+            F64SubImmToAcc f64_sub_imm_to_acc "f64.sub_imm.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.sub_imm`: `dst = acc - value`.
+            F64SubImmAccLhs f64_sub_imm_acc_lhs "f64.sub_imm.acc_lhs" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.sub_imm`: `acc = acc - value`.
+            F64SubImmAccLhsToAcc f64_sub_imm_acc_lhs_to_acc "f64.sub_imm.acc_lhs.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.mul_imm`: `acc = lhs * value`.
+            F64MulImmToAcc f64_mul_imm_to_acc "f64.mul_imm.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.mul_imm`: `dst = acc * value`.
+            F64MulImmAccLhs f64_mul_imm_acc_lhs "f64.mul_imm.acc_lhs" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.mul_imm`: `acc = acc * value`.
+            F64MulImmAccLhsToAcc f64_mul_imm_acc_lhs_to_acc "f64.mul_imm.acc_lhs.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.div_imm`: `acc = lhs / value`.
+            F64DivImmToAcc f64_div_imm_to_acc "f64.div_imm.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.div_imm`: `dst = acc / value`.
+            F64DivImmAccLhs f64_div_imm_acc_lhs "f64.div_imm.acc_lhs" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.div_imm`: `acc = acc / value`.
+            F64DivImmAccLhsToAcc f64_div_imm_acc_lhs_to_acc "f64.div_imm.acc_lhs.to_acc" { dst: Slot, lhs: Slot, value: u64 };
+            /// `f64.sub_imm_lhs`: `acc = value - rhs`.
+            F64SubImmLhsToAcc f64_sub_imm_lhs_to_acc "f64.sub_imm_lhs.to_acc" { dst: Slot, value: u64, rhs: Slot };
+            /// `f64.sub_imm_lhs`: `dst = value - acc`.
+            F64SubImmLhsAccRhs f64_sub_imm_lhs_acc_rhs "f64.sub_imm_lhs.acc_rhs" { dst: Slot, value: u64, rhs: Slot };
+            /// `f64.sub_imm_lhs`: `acc = value - acc`.
+            F64SubImmLhsAccRhsToAcc f64_sub_imm_lhs_acc_rhs_to_acc "f64.sub_imm_lhs.acc_rhs.to_acc" { dst: Slot, value: u64, rhs: Slot };
+            /// `f64.div_imm_lhs`: `acc = value / rhs`.
+            F64DivImmLhsToAcc f64_div_imm_lhs_to_acc "f64.div_imm_lhs.to_acc" { dst: Slot, value: u64, rhs: Slot };
+            /// `f64.div_imm_lhs`: `dst = value / acc`.
+            F64DivImmLhsAccRhs f64_div_imm_lhs_acc_rhs "f64.div_imm_lhs.acc_rhs" { dst: Slot, value: u64, rhs: Slot };
+            /// `f64.div_imm_lhs`: `acc = value / acc`.
+            F64DivImmLhsAccRhsToAcc f64_div_imm_lhs_acc_rhs_to_acc "f64.div_imm_lhs.acc_rhs.to_acc" { dst: Slot, value: u64, rhs: Slot };
             /// Load (sign-extended byte) at `(u32)(addr + (index << (imm & 31))) + offset`.
             Load8SAddShl load8_s_add_shl "load8_s.add_shl" { dst: Slot, addr: Slot, index: Slot, imm: i32, offset: u32 };
             /// Load (zero-extended byte) at `(u32)(addr + (index << (imm & 31))) + offset`.

@@ -117,9 +117,10 @@ fn a_product_fuses_into_the_add_in_operand_order() {
             "f64.mul_add dst=3 lhs=0 rhs=1 addend=2",
             "f64.add_mul dst=4 addend=2 lhs=0 rhs=1",
             "f64.add dst=3 lhs=3 rhs=4",
-            "f64.mul dst=4 lhs=0 rhs=1",
-            "f64.add_imm dst=4 lhs=4 value=4607182418800017408",
-            "f64.add dst=3 lhs=3 rhs=4",
+            // (The product and the sum go through the float accumulator.)
+            "f64.mul.to_acc dst=4 lhs=0 rhs=1",
+            "f64.add_imm.acc_lhs.to_acc dst=4 lhs=4 value=4607182418800017408",
+            "f64.add.acc_rhs dst=3 lhs=3 rhs=4",
             "return_slot src=3",
         ],
     );
@@ -137,6 +138,27 @@ fn a_rotation_fuses_into_the_xor() {
             "i32.xor_rotl dst=3 lhs=0 rhs=1 imm=7",
             "i32.add dst=2 lhs=2 rhs=3",
             "return_slot src=2",
+        ],
+    );
+}
+
+#[test]
+fn f64_chains_hand_values_over_in_the_accumulator() {
+    // (a * b) * 2.5 - c, then 1.5 - that, then stored in a local: every value but the last
+    // goes through the accumulator; a value kept in a local does not.
+    assert_code(
+        "(param f64 f64 f64) (result f64) (local f64)
+         (local.set 3 (f64.sub (f64.const 1.5)
+           (f64.sub (f64.mul (f64.mul (local.get 0) (local.get 1)) (f64.const 2.5)) (local.get 2))))
+         (f64.div (local.get 3) (f64.add (local.get 3) (local.get 0)))",
+        &[
+            "f64.mul.to_acc dst=5 lhs=0 rhs=1",
+            "f64.mul_imm.acc_lhs.to_acc dst=5 lhs=5 value=4612811918334230528",
+            "f64.sub.acc_lhs.to_acc dst=5 lhs=5 rhs=2",
+            "f64.sub_imm_lhs.acc_rhs dst=3 value=4609434218613702656 rhs=5",
+            "f64.add.to_acc dst=5 lhs=3 rhs=0",
+            "f64.div.acc_rhs dst=4 lhs=3 rhs=5",
+            "return_slot src=4",
         ],
     );
 }

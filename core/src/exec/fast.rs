@@ -10,8 +10,8 @@
 
 use super::stack::Frame;
 use super::visit::{
-    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load,
-    load_add, pure_handlers, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
+    load, load_add, pure_handlers, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;
@@ -87,6 +87,7 @@ pub(super) fn run(
             regs,
             mem,
             ctx,
+            facc: 0.0,
         };
         let stop = hot.run();
         let pc = hot.pc;
@@ -119,6 +120,9 @@ pub(super) struct Hot<'a, 'c> {
     pub(super) mem: &'a mut [u8],
     /// Everything else.
     pub(super) ctx: &'a mut Ctx<'c>,
+    /// The float accumulator: an f64 result handed to the next instruction in a register
+    /// (the `.to_acc` / `.acc_*` instructions), not through a slot.
+    pub(super) facc: f64,
 }
 
 impl Ctx<'_> {

@@ -29,7 +29,7 @@ use core::mem::MaybeUninit;
 use ember_bytecode::*;
 
 /// A handler: runs the instruction at `ip` and everything after it until one stops.
-type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, Pad, *mut u8) -> Stop;
+type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, Pad, *mut u8, f64) -> Stop;
 
 /// An argument that carries nothing: it takes the fourth argument register (`rcx` on x86-64,
 /// which variable shifts need for their count) so that memory 0's address travels in the
@@ -115,21 +115,28 @@ for_each_op!(ops);
 /// Runs from `ip` until an instruction stops; `ctx.stop_pc` then holds its offset.
 #[inline(always)]
 pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -> Stop {
-    next(ctx, ip, regs, mem.as_mut_ptr())
+    next(ctx, ip, regs, mem.as_mut_ptr(), 0.0)
 }
 
 /// Calls the handler of the instruction at `ip` (in tail position: a jump).
 #[inline(always)]
-fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8) -> Stop {
+fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, facc: f64) -> Stop {
     // SAFETY: `ip` points at the gap in front of an instruction of the current module's code
     // (see `Hot::run` for why that always holds), which holds that instruction's handler
     // (`write_handler`, called for every instruction the code was built from).
     let h = unsafe { core::ptr::read_unaligned(ip.0.cast::<Handler>()) };
-    h(ctx, ip, regs, Pad::uninit(), mem)
+    h(ctx, ip, regs, Pad::uninit(), mem, facc)
 }
 
 /// The handler of instruction type `I`.
-fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, _: Pad, mem: *mut u8) -> Stop {
+fn handler<I: Op>(
+    ctx: &mut Ctx<'_>,
+    ip: Ip,
+    regs: *mut u64,
+    _: Pad,
+    mem: *mut u8,
+    facc: f64,
+) -> Stop {
     // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably for
     // the whole dispatch; only one handler runs at a time, and this slice dies before the next.
     let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
@@ -138,13 +145,14 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, _: Pad, mem: *mut u
         regs,
         mem: mem_slice,
         ctx,
+        facc,
     };
     // SAFETY: this handler was chosen by the opcode after the gap at `ip`, which starts a
     // whole instruction of type `I` (see `next`).
     let r = unsafe { I::exec(&mut hot, ip.0.wrapping_add(GAP)) };
-    let (ip, regs) = (hot.pc, hot.regs);
+    let (ip, regs, facc) = (hot.pc, hot.regs, hot.facc);
     match r {
-        Ok(()) => next(ctx, ip, regs, mem),
+        Ok(()) => next(ctx, ip, regs, mem, facc),
         Err(stop) => {
             ctx.stop_pc = ctx.offset(ip);
             stop
@@ -153,7 +161,7 @@ fn handler<I: Op>(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, _: Pad, mem: *mut u
 }
 
 /// The handler of a byte that is no opcode (verified code never reaches it).
-fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8) -> Stop {
+fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8, _: f64) -> Stop {
     ctx.stop_pc = ctx.offset(ip);
     Stop::BadCode
 }

@@ -238,6 +238,31 @@ macro_rules! bin_fused {
     )*};
 }
 
+/// f64 operators with the float accumulator (see the instruction table): each operand comes
+/// from a slot, the accumulator (`acc`) or the immediate (`bits`), and the result goes to
+/// `dst` (`slot`) or the accumulator (`acc`).
+macro_rules! facc {
+    (@stub $($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    ($($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            let $a = facc!(@in self i $l $lf);
+            let $b = facc!(@in self i $r $rf);
+            let v: f64 = $e;
+            facc!(@out self i $o v);
+            self.pc += GAP + $Ty::SIZE;
+            Ok(())
+        }
+    )*};
+    (@in $s:ident $i:ident slot $f:ident) => { $s.f64($i.$f) };
+    (@in $s:ident $i:ident acc $f:ident) => { $s.facc };
+    (@in $s:ident $i:ident bits $f:ident) => { f64::from_bits($i.$f) };
+    (@out $s:ident $i:ident slot $v:ident) => { $s.set_f64($i.dst, $v) };
+    (@out $s:ident $i:ident acc $v:ident) => { $s.facc = $v };
+}
+
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
 macro_rules! handler {
     (@stub #[inline(always)] fn $name:ident(&mut $self:ident, $i:tt: $Ty:ty $(, $t:ident: $TT:ty)?) -> Flow $body:block) => {
@@ -539,6 +564,46 @@ macro_rules! pure_handlers {
             f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
         }
+        facc! { $(@$stub)?
+            f64_add_to_acc F64AddToAcc: slot lhs, slot rhs -> acc |a, b| a + b;
+            f64_add_acc_lhs F64AddAccLhs: acc lhs, slot rhs -> slot |a, b| a + b;
+            f64_add_acc_rhs F64AddAccRhs: slot lhs, acc rhs -> slot |a, b| a + b;
+            f64_add_acc_lhs_to_acc F64AddAccLhsToAcc: acc lhs, slot rhs -> acc |a, b| a + b;
+            f64_add_acc_rhs_to_acc F64AddAccRhsToAcc: slot lhs, acc rhs -> acc |a, b| a + b;
+            f64_sub_to_acc F64SubToAcc: slot lhs, slot rhs -> acc |a, b| a - b;
+            f64_sub_acc_lhs F64SubAccLhs: acc lhs, slot rhs -> slot |a, b| a - b;
+            f64_sub_acc_rhs F64SubAccRhs: slot lhs, acc rhs -> slot |a, b| a - b;
+            f64_sub_acc_lhs_to_acc F64SubAccLhsToAcc: acc lhs, slot rhs -> acc |a, b| a - b;
+            f64_sub_acc_rhs_to_acc F64SubAccRhsToAcc: slot lhs, acc rhs -> acc |a, b| a - b;
+            f64_mul_to_acc F64MulToAcc: slot lhs, slot rhs -> acc |a, b| a * b;
+            f64_mul_acc_lhs F64MulAccLhs: acc lhs, slot rhs -> slot |a, b| a * b;
+            f64_mul_acc_rhs F64MulAccRhs: slot lhs, acc rhs -> slot |a, b| a * b;
+            f64_mul_acc_lhs_to_acc F64MulAccLhsToAcc: acc lhs, slot rhs -> acc |a, b| a * b;
+            f64_mul_acc_rhs_to_acc F64MulAccRhsToAcc: slot lhs, acc rhs -> acc |a, b| a * b;
+            f64_div_to_acc F64DivToAcc: slot lhs, slot rhs -> acc |a, b| a / b;
+            f64_div_acc_lhs F64DivAccLhs: acc lhs, slot rhs -> slot |a, b| a / b;
+            f64_div_acc_rhs F64DivAccRhs: slot lhs, acc rhs -> slot |a, b| a / b;
+            f64_div_acc_lhs_to_acc F64DivAccLhsToAcc: acc lhs, slot rhs -> acc |a, b| a / b;
+            f64_div_acc_rhs_to_acc F64DivAccRhsToAcc: slot lhs, acc rhs -> acc |a, b| a / b;
+            f64_add_imm_to_acc F64AddImmToAcc: slot lhs, bits value -> acc |a, b| a + b;
+            f64_add_imm_acc_lhs F64AddImmAccLhs: acc lhs, bits value -> slot |a, b| a + b;
+            f64_add_imm_acc_lhs_to_acc F64AddImmAccLhsToAcc: acc lhs, bits value -> acc |a, b| a + b;
+            f64_sub_imm_to_acc F64SubImmToAcc: slot lhs, bits value -> acc |a, b| a - b;
+            f64_sub_imm_acc_lhs F64SubImmAccLhs: acc lhs, bits value -> slot |a, b| a - b;
+            f64_sub_imm_acc_lhs_to_acc F64SubImmAccLhsToAcc: acc lhs, bits value -> acc |a, b| a - b;
+            f64_mul_imm_to_acc F64MulImmToAcc: slot lhs, bits value -> acc |a, b| a * b;
+            f64_mul_imm_acc_lhs F64MulImmAccLhs: acc lhs, bits value -> slot |a, b| a * b;
+            f64_mul_imm_acc_lhs_to_acc F64MulImmAccLhsToAcc: acc lhs, bits value -> acc |a, b| a * b;
+            f64_div_imm_to_acc F64DivImmToAcc: slot lhs, bits value -> acc |a, b| a / b;
+            f64_div_imm_acc_lhs F64DivImmAccLhs: acc lhs, bits value -> slot |a, b| a / b;
+            f64_div_imm_acc_lhs_to_acc F64DivImmAccLhsToAcc: acc lhs, bits value -> acc |a, b| a / b;
+            f64_sub_imm_lhs_to_acc F64SubImmLhsToAcc: bits value, slot rhs -> acc |a, b| a - b;
+            f64_sub_imm_lhs_acc_rhs F64SubImmLhsAccRhs: bits value, acc rhs -> slot |a, b| a - b;
+            f64_sub_imm_lhs_acc_rhs_to_acc F64SubImmLhsAccRhsToAcc: bits value, acc rhs -> acc |a, b| a - b;
+            f64_div_imm_lhs_to_acc F64DivImmLhsToAcc: bits value, slot rhs -> acc |a, b| a / b;
+            f64_div_imm_lhs_acc_rhs F64DivImmLhsAccRhs: bits value, acc rhs -> slot |a, b| a / b;
+            f64_div_imm_lhs_acc_rhs_to_acc F64DivImmLhsAccRhsToAcc: bits value, acc rhs -> acc |a, b| a / b;
+        }
         handler! { $(@$stub)? #[inline(always)]
         fn f64_mul_add(&mut self, i: F64MulAdd) -> Flow {
             let v = self.f64(i.lhs) * self.f64(i.rhs) + self.f64(i.addend);
@@ -643,8 +708,8 @@ macro_rules! pure_handlers {
 }
 
 pub(super) use {
-    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, fimm_operand, handler, load,
-    load_add, pure_handlers, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
+    load, load_add, pure_handlers, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

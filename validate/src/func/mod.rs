@@ -6,6 +6,7 @@
 
 mod cond;
 mod control;
+mod facc;
 mod ops;
 mod stack;
 

@@ -587,6 +587,8 @@ impl FuncTranslator<'_> {
         imm: fn(Slot, Slot, u64, &mut Out),
         imm_lhs: Option<fn(Slot, u64, Slot, &mut Out)>,
     ) -> Fallible {
+        // (Only f64 operators have accumulator twins: `facc_link` leaves others alone.)
+        let producer = self.facc_producer();
         let len = self.b.stack.len();
         if let Some(&Entry::Const(bits)) = self.b.stack.last() {
             self.pop()?;
@@ -594,6 +596,7 @@ impl FuncTranslator<'_> {
             let lhs = self.operand(h, ea);
             let pos = self.code.len();
             imm(self.home(h), lhs, bits, self.code);
+            let pos = self.facc_link(pos, producer);
             return self.def(pos, h, None);
         }
         if let (Some(imm_lhs), Some(&Entry::Const(bits))) = (
@@ -605,9 +608,15 @@ impl FuncTranslator<'_> {
             let (h, _) = self.pop()?;
             let pos = self.code.len();
             imm_lhs(self.home(h), bits, rhs, self.code);
+            let pos = self.facc_link(pos, producer);
             return self.def(pos, h, None);
         }
-        self.binop(reg)
+        let (_, rhs) = self.pop_slot()?;
+        let (h, lhs) = self.pop_slot()?;
+        let pos = self.code.len();
+        reg(self.home(h), lhs, rhs, self.code);
+        let pos = self.facc_link(pos, producer);
+        self.def(pos, h, None)
     }
 
     /// An integer binary operator, folding a constant operand into the immediate form.
@@ -837,7 +846,7 @@ impl FuncTranslator<'_> {
     /// temporary at height `h` (the top of the stack or the entry below it, with nothing
     /// emitted since) and no branch targets the code after it: then that instruction can be
     /// removed and fused into the one that consumes the temporary.
-    fn producer_of(&self, h: u32) -> Option<(usize, Slot)> {
+    pub(crate) fn producer_of(&self, h: u32) -> Option<(usize, Slot)> {
         let last = self.last?;
         let top = self.height().checked_sub(1)?;
         if last.height != h

@@ -26,9 +26,16 @@ const SLOT_FIELDS: &[&str] = &[
     "src_offset",
     "dst_index",
     "src_index",
+    "addend",
 ];
 
 fn is_slot(mnemonic: &str, field: &str) -> bool {
+    // Accumulator twins (`f64.mul_imm.acc_lhs.to_acc`) have their plain form's operands.
+    let mnemonic = mnemonic
+        .split(".to_acc")
+        .next()
+        .and_then(|m| m.split(".acc_").next())
+        .unwrap_or(mnemonic);
     match field {
         // `global.get/set index` is a global index.
         "index" => !mnemonic.starts_with("global."),
