@@ -814,6 +814,49 @@ macro_rules! define_isa {
             $($EName($EName),)*
         }
 
+        /// What [`spread`](crate::spread::spread) needs of an instruction: its length (tail
+        /// included), where its branch offset is (0 if none) and whether its tail is branch
+        /// offsets.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct Shape {
+            /// Length in bytes, tail included.
+            pub len: usize,
+            /// Where the branch offset of the fixed part is (bytes from the opcode; 0 if none).
+            pub branch_at: usize,
+            /// Whether the tail is a list of branch offsets.
+            pub tail_branches: bool,
+        }
+
+        impl Shape {
+            /// The shape of the instruction at `pc` (cheaper than [`Instr::decode`]: no
+            /// instruction value is built).
+            #[inline]
+            pub fn of(code: &[u8], pc: usize) -> Result<Shape, DecodeError> {
+                let &b = code.get(pc).ok_or(DecodeError::Truncated { pc })?;
+                let (len, branch_at, tail_branches) = match b {
+                    $(op::$PName => {
+                        let i = $PName::decode(code, pc).ok_or(DecodeError::Truncated { pc })?;
+                        (i.len(), $PName::BRANCH_AT, $PName::TAIL_BRANCHES)
+                    })*
+                    EXT_PREFIX => {
+                        let &e = code.get(pc + 1).ok_or(DecodeError::Truncated { pc })?;
+                        match e {
+                            $(ext_op::$EName => {
+                                let i = $EName::decode(code, pc).ok_or(DecodeError::Truncated { pc })?;
+                                (i.len(), $EName::BRANCH_AT, $EName::TAIL_BRANCHES)
+                            })*
+                            byte => return Err(DecodeError::BadOpcode { pc, byte }),
+                        }
+                    }
+                    byte => return Err(DecodeError::BadOpcode { pc, byte }),
+                };
+                if code.len() < pc.saturating_add(len) {
+                    return Err(DecodeError::Truncated { pc });
+                }
+                Ok(Shape { len, branch_at, tail_branches })
+            }
+        }
+
         impl Instr {
             /// Decodes the instruction at `pc`; returns it and its total length (tail included).
             pub fn decode(code: &[u8], pc: usize) -> Result<(Instr, usize), DecodeError> {

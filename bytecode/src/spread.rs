@@ -3,7 +3,7 @@
 //! there, so that dispatch is one load and one jump). The stored form stays as it is; this
 //! makes a copy in memory, with every branch offset adjusted to the new layout.
 
-use crate::{DecodeError, Instr};
+use crate::{DecodeError, Shape};
 use alloc::vec::Vec;
 
 /// Appends a copy of one function's code (`func`: whole instructions, branches inside it) to
@@ -19,15 +19,19 @@ pub fn spread(
     out: &mut Vec<u8>,
     mut fill: impl FnMut(&mut [u8], &[u8]),
 ) -> Result<(), DecodeError> {
-    let mut starts: Vec<u32> = Vec::new();
+    // Each instruction's start and shape (one decode per instruction).
+    let mut shapes: Vec<(u32, Shape)> = Vec::new();
     let mut pc = 0;
     while pc < func.len() {
-        starts.push(u32::try_from(pc).map_err(|_| DecodeError::Truncated { pc })?);
-        pc += Instr::decode(func, pc)?.1;
+        let start = u32::try_from(pc).map_err(|_| DecodeError::Truncated { pc })?;
+        let shape = Shape::of(func, pc)?;
+        shapes.push((start, shape));
+        pc += shape.len;
     }
     // Where the instruction at old offset `p` starts in the copy (relative to the copy's start).
     let moved = |p: i64| -> Option<i64> {
-        let k = starts.binary_search(&u32::try_from(p).ok()?).ok()?;
+        let p32 = u32::try_from(p).ok()?;
+        let k = shapes.binary_search_by_key(&p32, |&(s, _)| s).ok()?;
         Some(p + (k as i64 + 1) * gap as i64)
     };
     // The adjusted offset of a branch at `from` by `offset`.
@@ -37,10 +41,9 @@ pub fn spread(
         let new = i32::try_from(to - moved(from)?).ok()?;
         Some(new.to_le_bytes())
     };
-    out.reserve(func.len() + starts.len() * gap);
-    for &p in &starts {
-        let p = p as usize;
-        let (i, len) = Instr::decode(func, p)?;
+    out.reserve(func.len() + shapes.len() * gap);
+    for &(p, shape) in &shapes {
+        let (p, len) = (p as usize, shape.len);
         let at = out.len();
         out.resize(at + gap, 0);
         out.extend_from_slice(&func[p..p + len]);
@@ -51,11 +54,12 @@ pub fn spread(
             copy[pos..pos + 4].copy_from_slice(&adjust(p, old).ok_or(bad)?);
             Ok(())
         };
-        if i.branch_at() != 0 {
-            patch(i.branch_at())?;
+        if shape.branch_at != 0 {
+            patch(shape.branch_at)?;
         }
-        if i.tail_branches() {
-            let mut pos = i.fixed_size();
+        if shape.tail_branches {
+            // (Only `br_table`: decoding it again to find its tail costs little.)
+            let mut pos = first_tail(func, p)?;
             while pos + 4 <= len {
                 patch(pos)?;
                 pos += 4;
@@ -65,4 +69,9 @@ pub fn spread(
         fill(g, instr);
     }
     Ok(())
+}
+
+/// Where the tail of the instruction at `p` starts (bytes from its opcode).
+fn first_tail(func: &[u8], p: usize) -> Result<usize, DecodeError> {
+    Ok(crate::Instr::decode(func, p)?.0.fixed_size())
 }
