@@ -10,9 +10,9 @@ use super::table::{
     UNKNOWN, WINDOW, kind, mnemonic,
 };
 use crate::module::{CompiledModule, FuncBody};
+use crate::msg;
 use crate::types::RefType;
 use crate::{DecodeError, EXT_PREFIX, PRIMARY_COUNT, Slot};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -40,7 +40,7 @@ impl Fault {
     #[inline(never)]
     fn message(self, code: &[u8], pc: usize) -> String {
         let what = match self {
-            Fault::Decode(e) => return format!("{e} (function-relative)"),
+            Fault::Decode(e) => return msg!(e, " (function-relative)"),
             Fault::IndexOutOfRange(kind, i) => {
                 let what = match kind {
                     kind::FUNC => "function",
@@ -48,27 +48,35 @@ impl Fault {
                     kind::TABLE => "table",
                     _ => "global",
                 };
-                format!("{what} index {i} out of range")
+                msg!(what, " index ", i, " out of range")
             }
-            Fault::OutOfRange(what, i) => format!("{what} {i} out of range"),
-            Fault::Slot(s, frame) => format!("slot {s} outside the frame of {frame} slots"),
+            Fault::OutOfRange(what, i) => msg!(what, " ", i, " out of range"),
+            Fault::Slot(s, frame) => msg!("slot ", s, " outside the frame of ", frame, " slots"),
             Fault::Fits(what, base, n, frame) => {
-                format!("{what} at slot {base} needs {n} slots, frame has {frame}")
+                msg!(
+                    what,
+                    " at slot ",
+                    base,
+                    " needs ",
+                    n,
+                    " slots, frame has ",
+                    frame
+                )
             }
             Fault::NoMemory => String::from("the module has no memory"),
-            Fault::NotFuncref(t) => format!("table {t} is not a funcref table"),
-            Fault::NotMutable(g) => format!("global {g} is not mutable"),
-            Fault::NotDeclared(f) => format!("function {f} is not declared"),
+            Fault::NotFuncref(t) => msg!("table ", t, " is not a funcref table"),
+            Fault::NotMutable(g) => msg!("global ", g, " is not mutable"),
+            Fault::NotDeclared(f) => msg!("function ", f, " is not declared"),
             Fault::ElemTableTypes => String::from("element segment and table types differ"),
             Fault::TableTypes => String::from("table element types differ"),
             Fault::Returns(0, results) => {
-                format!("returns no value, function has {results} results")
+                msg!("returns no value, function has ", results, " results")
             }
             Fault::Returns(1, results) => {
-                format!("returns one value, function has {results} results")
+                msg!("returns one value, function has ", results, " results")
             }
             Fault::Returns(n, results) => {
-                format!("returns {n} values, function has {results} results")
+                msg!("returns ", n, " values, function has ", results, " results")
             }
         };
         // Only a known opcode fails other checks.
@@ -77,7 +85,7 @@ impl Fault {
             Some([b, ..]) => usize::from(*b),
             _ => usize::MAX,
         };
-        format!("{}: {what}", mnemonic(index))
+        msg!(mnemonic(index), ": ", what)
     }
 }
 
@@ -163,7 +171,11 @@ impl<'m> CodeVerifier<'m> {
             if !ok {
                 return Err(err(
                     0,
-                    format!("branch target {t} is not the start of an instruction of the function"),
+                    msg!(
+                        "branch target ",
+                        t,
+                        " is not the start of an instruction of the function"
+                    ),
                 ));
             }
         }
