@@ -44,6 +44,8 @@ impl<P: Piece + ?Sized> Piece for &P {
 }
 
 impl Piece for str {
+    // Out of line: a call per piece is smaller than `push_str` inlined at every call site.
+    #[inline(never)]
     fn add_to(&self, s: &mut String) {
         s.push_str(self);
     }
