@@ -7,12 +7,12 @@
 use super::VerifyError;
 use super::table::{
     BRANCH, Desc, EXT, MEMORY, PRIMARY, Rule, SPECIAL, SPECIALS, TAIL_NONE, TAIL_SLOTS, TERMINAL,
-    UNKNOWN, WINDOW, kind, mnemonic,
+    UNKNOWN, WINDOW, kind,
 };
 use crate::module::{CompiledModule, FuncBody};
 use crate::msg;
 use crate::types::RefType;
-use crate::{DecodeError, EXT_PREFIX, PRIMARY_COUNT, Slot};
+use crate::{DecodeError, EXT_PREFIX, Slot};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -80,12 +80,21 @@ impl Fault {
             }
         };
         // Only a known opcode fails other checks.
-        let index = match code.get(pc..) {
-            Some([EXT_PREFIX, e, ..]) => PRIMARY_COUNT + usize::from(*e),
-            Some([b, ..]) => usize::from(*b),
-            _ => usize::MAX,
-        };
-        msg!(mnemonic(index), ": ", what)
+        #[cfg(feature = "mnemonics")]
+        {
+            let index = match code.get(pc..) {
+                Some([EXT_PREFIX, e, ..]) => crate::PRIMARY_COUNT + usize::from(*e),
+                Some([b, ..]) => usize::from(*b),
+                _ => usize::MAX,
+            };
+            msg!(super::table::mnemonic(index), ": ", what)
+        }
+        #[cfg(not(feature = "mnemonics"))]
+        match code.get(pc..) {
+            Some([EXT_PREFIX, e, ..]) => msg!("opcode 0xff ", msg::hex_digits(*e, 2), ": ", what),
+            Some([b, ..]) => msg!("opcode ", msg::hex_digits(*b, 2), ": ", what),
+            _ => what,
+        }
     }
 }
 
