@@ -17,19 +17,51 @@
 use crate::module::ExternKind;
 use crate::types::{FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 use crate::{CompileError, DecodeError};
+use alloc::string::String;
 
-/// Builds a `String` from pieces: anything that implements [`Piece`](crate::msg::Piece).
+/// Builds a `String` from pieces: literals, and anything that implements
+/// [`Piece`](crate::msg::Piece).
+///
+/// The literals are joined at compile time into one template (with a `\u{1}` where each other
+/// piece goes), and one out-of-line call ([`concat`]) appends it all: the code at each call site
+/// is a template and a small array of references.
 #[macro_export]
 macro_rules! msg {
-    ($($piece:expr),+ $(,)?) => {{
-        let mut s = $crate::msg::String::new();
-        $( $crate::msg::Piece::add_to(&$piece, &mut s); )+
-        s
-    }};
+    (@ [$($t:literal),*] [$($a:expr),*]) => {
+        $crate::msg::concat(::core::concat!($($t),*), &[$(&$a as &dyn $crate::msg::Piece),*])
+    };
+    (@ [$($t:literal),*] [$($a:expr),*] $l:literal $(, $($rest:tt)*)?) => {
+        $crate::msg!(@ [$($t,)* $l] [$($a),*] $($($rest)*)?)
+    };
+    (@ [$($t:literal),*] [$($a:expr),*] $e:expr $(, $($rest:tt)*)?) => {
+        $crate::msg!(@ [$($t,)* "\u{1}"] [$($a,)* $e] $($($rest)*)?)
+    };
+    ($($rest:tt)+) => {
+        $crate::msg!(@ [] [] $($rest)+)
+    };
 }
 
-#[doc(hidden)]
-pub use alloc::string::String;
+/// Appends `template` with each `\u{1}` in it replaced by the next of `args` ([`msg!`]'s
+/// work).
+///
+/// [`msg!`]: crate::msg!
+#[inline(never)]
+pub fn concat(template: &str, args: &[&dyn Piece]) -> String {
+    let mut s = String::new();
+    let mut args = args.iter();
+    let mut start = 0;
+    for (i, &b) in template.as_bytes().iter().enumerate() {
+        if b == 1 {
+            s.push_str(template.get(start..i).unwrap_or_default());
+            if let Some(a) = args.next() {
+                a.add_to(&mut s);
+            }
+            start = i + 1;
+        }
+    }
+    s.push_str(template.get(start..).unwrap_or_default());
+    s
+}
 
 /// Something [`msg!`](crate::msg!) can append.
 pub trait Piece {
@@ -44,8 +76,6 @@ impl<P: Piece + ?Sized> Piece for &P {
 }
 
 impl Piece for str {
-    // Out of line: a call per piece is smaller than `push_str` inlined at every call site.
-    #[inline(never)]
     fn add_to(&self, s: &mut String) {
         s.push_str(self);
     }
@@ -285,6 +315,8 @@ mod tests {
             msg!(i32::MIN, " ", u8::MAX, " ", 3usize),
             "-2147483648 255 3"
         );
+        assert_eq!(msg!("only text"), "only text");
+        assert_eq!(msg!(String::from("x"), "-", 5u8, "", 6u16), "x-56");
         let name = String::from("env");
         assert_eq!(msg!("a", name, ' ', 'b'), "aenv b");
     }
