@@ -250,7 +250,8 @@ impl Hot<'_, '_> {
     }
 
     /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small-code"), inline(always))]
+    #[cfg_attr(feature = "small-code", inline(never))]
     fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
         let ea = u64::from(a) + u64::from(offset);
         // `ea` < 2^33 and N <= 8: no overflow.
@@ -264,7 +265,8 @@ impl Hot<'_, '_> {
     }
 
     /// Writes `N` bytes at `addr + offset` of memory 0.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small-code"), inline(always))]
+    #[cfg_attr(feature = "small-code", inline(never))]
     fn store<const N: usize>(&mut self, addr: Slot, offset: u32, bytes: [u8; N]) -> Flow {
         let ea = u64::from(self.u32(addr)) + u64::from(offset);
         if ea + N as u64 > self.mem.len() as u64 {
