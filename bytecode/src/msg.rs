@@ -23,8 +23,8 @@ use alloc::string::String;
 /// [`Piece`](crate::msg::Piece).
 ///
 /// The literals are joined at compile time into one template (with a `\u{1}` where each other
-/// piece goes), and one out-of-line call ([`concat`]) appends it all: the code at each call site
-/// is a template and a small array of references.
+/// piece goes), and one out-of-line call ([`concat()`]) appends it all: the code at each call
+/// site is a template and a small array of references.
 #[macro_export]
 macro_rules! msg {
     (@ [$($t:literal),*] [$($a:expr),*]) => {

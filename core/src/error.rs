@@ -186,6 +186,9 @@ impl Piece for Error {
 
 impl core::error::Error for Error {}
 
+/// `Result` with Ember's [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +214,3 @@ mod tests {
         }
     }
 }
-
-/// `Result` with Ember's [`Error`].
-pub type Result<T, E = Error> = core::result::Result<T, E>;
