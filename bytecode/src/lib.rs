@@ -15,6 +15,7 @@ mod encoding;
 pub mod format;
 mod isa;
 pub mod module;
+pub mod msg;
 pub mod spread;
 pub mod types;
 pub mod verify;

@@ -25,18 +25,23 @@ impl ValType {
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
-}
 
-impl core::fmt::Display for ValType {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
+    /// The name in the text format: `i32`, `funcref`, ...
+    pub const fn name(self) -> &'static str {
+        match self {
             ValType::I32 => "i32",
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
-        })
+        }
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
     }
 }
 

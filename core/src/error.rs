@@ -2,6 +2,7 @@
 
 use alloc::string::String;
 use core::fmt;
+use ember_bytecode::msg::Piece;
 
 pub use ember_bytecode::CompileError;
 
@@ -96,6 +97,17 @@ impl From<TrapCode> for Trap {
     }
 }
 
+/// As `Display` (for messages built without `core::fmt`).
+impl Piece for Trap {
+    fn add_to(&self, s: &mut String) {
+        s.push_str(self.code.message());
+        if let Some(m) = &self.message {
+            s.push_str(": ");
+            s.push_str(m);
+        }
+    }
+}
+
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.message {
@@ -154,7 +166,51 @@ impl fmt::Display for Error {
     }
 }
 
+/// As `Display` (for messages built without `core::fmt`).
+impl Piece for Error {
+    fn add_to(&self, s: &mut String) {
+        let (prefix, m) = match self {
+            Error::Compile(e) => return e.add_to(s),
+            Error::Trap(t) => {
+                s.push_str("trap: ");
+                return t.add_to(s);
+            }
+            Error::Link(m) => ("link error: ", m),
+            Error::Usage(m) => ("", m),
+            Error::Limit(m) => ("resource limit: ", m),
+        };
+        s.push_str(prefix);
+        s.push_str(m);
+    }
+}
+
 impl core::error::Error for Error {}
 
 /// `Result` with Ember's [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use ember_bytecode::msg;
+
+    #[test]
+    fn pieces_read_as_display() {
+        let errors = [
+            Error::Compile(CompileError {
+                message: String::from("bad"),
+                offset: 10,
+                func_index: Some(2),
+            }),
+            Error::Link(String::from("l")),
+            Error::Trap(Trap::new(TrapCode::Unreachable)),
+            Error::Trap(Trap::host("h")),
+            Error::Usage(String::from("u")),
+            Error::Limit(String::from("m")),
+        ];
+        for e in errors {
+            assert_eq!(msg!(e), e.to_string());
+        }
+    }
+}

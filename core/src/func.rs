@@ -5,9 +5,9 @@ use crate::error::{Error, Result, Trap};
 use crate::store::{Caller, FuncEntity, HostFunc, Store, StoreId};
 use crate::typed::{IntoFunc, TypedFunc, WasmParams, WasmResults};
 use crate::value::Val;
-use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
+use ember_bytecode::msg;
 use ember_bytecode::types::{FuncType, ValType};
 
 /// A function in a store (wasm or host).
@@ -116,9 +116,12 @@ impl Func {
             .types
             .get(store.inner.funcs[self.index as usize].ty());
         if params.len() != ty.params().len() {
-            return Err(Error::Usage(format!(
-                "function {ty} expects {} arguments, got {}",
+            return Err(Error::Usage(msg!(
+                "function ",
+                ty,
+                " expects ",
                 ty.params().len(),
+                " arguments, got ",
                 params.len()
             )));
         }
@@ -128,16 +131,26 @@ impl Func {
             .enumerate()
             .find(|(_, (p, t))| p.ty() != **t)
         {
-            return Err(Error::Usage(format!(
-                "argument {i} of function {ty} must be of type {t}, got {}",
+            return Err(Error::Usage(msg!(
+                "argument ",
+                i,
+                " of function ",
+                ty,
+                " must be of type ",
+                t,
+                ", got ",
                 p.ty()
             )));
         }
         if results.len() != ty.results().len() {
-            return Err(Error::Usage(format!(
-                "function {ty} has {} results, but the result buffer has {} elements",
+            return Err(Error::Usage(msg!(
+                "function ",
+                ty,
+                " has ",
                 ty.results().len(),
-                results.len()
+                " results, but the result buffer has ",
+                results.len(),
+                " elements"
             )));
         }
         self.call_checked(store, params, results)
@@ -181,8 +194,11 @@ impl Func {
         Results::push_valtypes(&mut results);
         if params != ty.params() || results != ty.results() {
             let want = FuncType::new(params, results);
-            return Err(Error::Usage(format!(
-                "type mismatch: function has type {ty}, typed as {want}"
+            return Err(Error::Usage(msg!(
+                "type mismatch: function has type ",
+                ty,
+                ", typed as ",
+                want
             )));
         }
         Ok(TypedFunc::new(*self))

@@ -4,8 +4,8 @@ use crate::context::{AsContext, AsContextMut};
 use crate::error::{Error, Result};
 use crate::store::{GlobalEntity, StoreId};
 use crate::value::Val;
-use alloc::format;
 use alloc::string::String;
+use ember_bytecode::msg;
 use ember_bytecode::types::GlobalType;
 
 /// A global variable in a store (owned by an instance or created by the host).
@@ -66,7 +66,7 @@ impl Global {
             .inner
             .globals
             .get_mut(self.index as usize)
-            .ok_or_else(|| Error::Usage(format!("invalid {WHAT} handle")))?;
+            .ok_or_else(|| Error::Usage(msg!("invalid ", WHAT, " handle")))?;
         if !g.ty.mutable {
             return Err(Error::Usage(String::from("cannot set an immutable global")));
         }
@@ -78,9 +78,10 @@ impl Global {
 /// `val` as a raw value for a global of type `ty` in store `id`.
 fn checked_raw(val: Val, ty: GlobalType, id: crate::StoreId) -> Result<u64> {
     if val.ty() != ty.content {
-        return Err(Error::Usage(format!(
-            "global of type {} cannot hold a value of type {}",
+        return Err(Error::Usage(msg!(
+            "global of type ",
             ty.content,
+            " cannot hold a value of type ",
             val.ty()
         )));
     }

@@ -10,7 +10,6 @@ use crate::module::Module;
 use crate::store::StoreId;
 use crate::table::Table;
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
-use alloc::format;
 
 mod instantiate;
 
@@ -63,9 +62,13 @@ impl Instance {
         name: &str,
     ) -> Result<TypedFunc<Params, Results>> {
         let store = store.as_context();
-        let f = self
-            .get_func(&store, name)
-            .ok_or_else(|| crate::Error::Usage(format!("no exported function named `{name}`")))?;
+        let f = self.get_func(&store, name).ok_or_else(|| {
+            crate::Error::Usage(ember_bytecode::msg!(
+                "no exported function named `",
+                name,
+                "`"
+            ))
+        })?;
         f.typed(&store)
     }
 

@@ -11,11 +11,11 @@ use crate::module::Module;
 use crate::store::{Caller, HostFunc, Store};
 use crate::typed::IntoFunc;
 use crate::value::Val;
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cell::Cell;
 use core::cmp::Ordering;
+use ember_bytecode::msg;
 use ember_bytecode::types::FuncType;
 
 /// A definition: an item of a store, or a host function not yet placed in a store.
@@ -120,7 +120,7 @@ impl<T: 'static> Linker<T> {
             .find(hash, &mut |id| defs[id as usize].order(module, name))
         {
             Some(_) if !self.allow_shadowing => {
-                return Err(Error::Link(format!("{module}::{name} is already defined")));
+                return Err(Error::Link(msg!(module, "::", name, " is already defined")));
             }
             Some(id) => self.defs[id as usize].def = def,
             None => {
@@ -269,15 +269,15 @@ impl<T: 'static> Linker<T> {
         let mut imports = Vec::with_capacity(module.compiled().imports.len());
         for import in &module.compiled().imports {
             let def = self.lookup(&import.module, &import.name).ok_or_else(|| {
-                Error::Link(format!(
-                    "unknown import: {}::{}",
-                    import.module, import.name
-                ))
+                Error::Link(msg!("unknown import: ", import.module, "::", import.name))
             })?;
             let ext = resolve(def, store).ok_or_else(|| {
-                Error::Usage(format!(
-                    "import {}::{} is defined in a different store",
-                    import.module, import.name
+                Error::Usage(msg!(
+                    "import ",
+                    import.module,
+                    "::",
+                    import.name,
+                    " is defined in a different store"
                 ))
             })?;
             imports.push(ext);

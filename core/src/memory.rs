@@ -3,7 +3,7 @@
 use crate::context::{AsContext, AsContextMut, StoreContext, StoreContextMut};
 use crate::error::{Error, Result};
 use crate::store::{MemoryEntity, StoreId};
-use alloc::format;
+use ember_bytecode::msg;
 use ember_bytecode::types::MemoryType;
 
 /// A linear memory in a store (owned by an instance or created by the host).
@@ -31,7 +31,7 @@ impl Memory {
             .inner
             .memories
             .get_mut(self.index as usize)
-            .ok_or_else(|| Error::Usage(format!("invalid {WHAT} handle")))
+            .ok_or_else(|| Error::Usage(msg!("invalid ", WHAT, " handle")))
     }
 
     /// Creates a zeroed memory of `ty.limits.min` pages.
@@ -42,10 +42,12 @@ impl Memory {
         let store = store.as_context_mut().store;
         let limit = store.inner.engine.config().max_memory_pages;
         let entity = MemoryEntity::new(ty, limit).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot create memory with limits {:?}: invalid, over the limit of {limit} pages, \
-                 or out of memory",
-                ty.limits
+            Error::Usage(msg!(
+                "cannot create memory of type ",
+                ty,
+                ": invalid, over the limit of ",
+                limit,
+                " pages, or out of memory"
             ))
         })?;
         let index = store.inner.memories.len() as u32;
@@ -111,14 +113,25 @@ impl Memory {
             .checked_add(delta)
             .is_none_or(|new| new > type_max.min(crate::store::MAX_PAGES))
         {
-            return Err(Error::Usage(format!(
-                "cannot grow memory of {old} pages by {delta}: maximum is {type_max} pages"
+            return Err(Error::Usage(msg!(
+                "cannot grow memory of ",
+                old,
+                " pages by ",
+                delta,
+                ": maximum is ",
+                type_max,
+                " pages"
             )));
         }
         m.grow(delta, limit).ok_or_else(|| {
-            Error::Limit(format!(
-                "cannot grow memory of {old} pages by {delta}: over the limit of {limit} pages \
-                 or out of memory"
+            Error::Limit(msg!(
+                "cannot grow memory of ",
+                old,
+                " pages by ",
+                delta,
+                ": over the limit of ",
+                limit,
+                " pages or out of memory"
             ))
         })
     }
@@ -154,7 +167,13 @@ impl Memory {
 }
 
 fn out_of_bounds(offset: usize, len: usize, size: usize) -> Error {
-    Error::Usage(format!(
-        "memory access out of bounds: {len} bytes at offset {offset} in a memory of {size} bytes"
+    Error::Usage(msg!(
+        "memory access out of bounds: ",
+        len,
+        " bytes at offset ",
+        offset,
+        " in a memory of ",
+        size,
+        " bytes"
     ))
 }

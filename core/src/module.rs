@@ -497,7 +497,7 @@ fn load_error(e: ember_bytecode::format::LoadError) -> crate::Error {
             func_index: None,
         },
         LoadError::Verify(e) => crate::error::CompileError {
-            message: alloc::format!("precompiled module rejected: {}", e.message),
+            message: ember_bytecode::msg!("precompiled module rejected: ", e.message),
             offset: e.offset,
             func_index: e.func,
         },

@@ -13,12 +13,12 @@ use crate::module::Module;
 use crate::table::Table;
 use crate::value::Val;
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::sync::atomic::{AtomicU32, Ordering};
 use ember_bytecode::module::ExternKind;
+use ember_bytecode::msg;
 use ember_bytecode::types::{FuncType, GlobalType, MemoryType, TableType};
 
 /// Identifies a store; every handle carries the id of the store it belongs to.
@@ -326,7 +326,7 @@ impl StoreInner {
         if id == self.id {
             Ok(())
         } else {
-            Err(Error::Usage(format!("{what} belongs to a different store")))
+            Err(Error::Usage(msg!(what, " belongs to a different store")))
         }
     }
 

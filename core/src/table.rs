@@ -4,8 +4,8 @@ use crate::context::{AsContext, AsContextMut};
 use crate::error::{Error, Result};
 use crate::store::{StoreId, TableEntity};
 use crate::value::Val;
-use alloc::format;
 use alloc::string::String;
+use ember_bytecode::msg;
 use ember_bytecode::types::{TableType, ValType};
 
 /// A table of references in a store (owned by an instance or created by the host).
@@ -28,7 +28,7 @@ impl Table {
             .inner
             .tables
             .get_mut(self.index as usize)
-            .ok_or_else(|| Error::Usage(format!("invalid {WHAT} handle")))
+            .ok_or_else(|| Error::Usage(msg!("invalid ", WHAT, " handle")))
     }
 
     /// Creates a table of `ty.limits.min` elements, each set to `init`.
@@ -40,10 +40,12 @@ impl Table {
         let init = checked_raw(init, ValType::from(ty.element), store.inner.id)?;
         let limit = store.inner.engine.config().max_table_elements;
         let entity = TableEntity::new(ty, init, limit).ok_or_else(|| {
-            Error::Usage(format!(
-                "cannot create table with limits {:?}: invalid, over the limit of {limit} \
-                 elements, or out of memory",
-                ty.limits
+            Error::Usage(msg!(
+                "cannot create table of type ",
+                ty,
+                ": invalid, over the limit of ",
+                limit,
+                " elements, or out of memory"
             ))
         })?;
         let index = store.inner.tables.len() as u32;
@@ -97,8 +99,12 @@ impl Table {
         let raw = checked_raw(val, ValType::from(t.ty.element), id)?;
         let size = t.size();
         let slot = t.elems.get_mut(index as usize).ok_or_else(|| {
-            Error::Usage(format!(
-                "table index {index} out of bounds for a table of {size} elements"
+            Error::Usage(msg!(
+                "table index ",
+                index,
+                " out of bounds for a table of ",
+                size,
+                " elements"
             ))
         })?;
         *slot = raw;
@@ -121,14 +127,24 @@ impl Table {
         let old = t.size();
         let type_max = t.ty.limits.max.unwrap_or(u32::MAX);
         if old.checked_add(delta).is_none_or(|new| new > type_max) {
-            return Err(Error::Usage(format!(
-                "cannot grow table of {old} elements by {delta}: maximum is {type_max}"
+            return Err(Error::Usage(msg!(
+                "cannot grow table of ",
+                old,
+                " elements by ",
+                delta,
+                ": maximum is ",
+                type_max
             )));
         }
         t.grow(delta, raw, limit).ok_or_else(|| {
-            Error::Limit(format!(
-                "cannot grow table of {old} elements by {delta}: over the limit of {limit} \
-                 elements or out of memory"
+            Error::Limit(msg!(
+                "cannot grow table of ",
+                old,
+                " elements by ",
+                delta,
+                ": over the limit of ",
+                limit,
+                " elements or out of memory"
             ))
         })
     }
@@ -147,8 +163,13 @@ impl Table {
             .checked_add(len as usize)
             .and_then(|end| t.elems.get_mut(dst as usize..end))
             .ok_or_else(|| {
-                Error::Usage(format!(
-                    "table fill of {len} elements at {dst} out of bounds for a table of {size}"
+                Error::Usage(msg!(
+                    "table fill of ",
+                    len,
+                    " elements at ",
+                    dst,
+                    " out of bounds for a table of ",
+                    size
                 ))
             })?;
         range.fill(raw);
@@ -159,8 +180,10 @@ impl Table {
 /// `val` as a raw reference for a table with element type `ty` in store `id`.
 fn checked_raw(val: Val, ty: ValType, id: StoreId) -> Result<u64> {
     if val.ty() != ty {
-        return Err(Error::Usage(format!(
-            "table of {ty} cannot hold a value of type {}",
+        return Err(Error::Usage(msg!(
+            "table of ",
+            ty,
+            " cannot hold a value of type ",
             val.ty()
         )));
     }

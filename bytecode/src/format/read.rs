@@ -9,8 +9,9 @@ use crate::module::{
     CompiledModule, ConstExpr, DataMode, DataSegment, ElemMode, ElemSegment, Export, ExternKind,
     FuncBody, Import, ImportType,
 };
+use crate::msg;
+use crate::msg::{hex, hex_digits};
 use crate::types::{FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -37,16 +38,21 @@ impl Bad {
         let message = match self {
             Bad::End => String::from("unexpected end of precompiled module"),
             Bad::Count(what, n) => {
-                format!("{what} count {n} exceeds the rest of the precompiled module")
+                msg!(
+                    what,
+                    " count ",
+                    n,
+                    " exceeds the rest of the precompiled module"
+                )
             }
             Bad::Utf8 => String::from("name is not valid UTF-8"),
-            Bad::Flag(b) => format!("invalid flag byte {b:#04x}"),
-            Bad::ValType(b) => format!("invalid value type {b:#04x}"),
+            Bad::Flag(b) => msg!("invalid flag byte ", hex_digits(b, 2)),
+            Bad::ValType(b) => msg!("invalid value type ", hex_digits(b, 2)),
             Bad::NotRefType => String::from("expected a reference type"),
-            Bad::ConstTag(b) => format!("invalid constant expression tag {b:#04x}"),
-            Bad::Kind(b) => format!("invalid external kind {b:#04x}"),
-            Bad::ElemMode(b) => format!("invalid element segment mode {b:#04x}"),
-            Bad::DataMode(b) => format!("invalid data segment mode {b:#04x}"),
+            Bad::ConstTag(b) => msg!("invalid constant expression tag ", hex_digits(b, 2)),
+            Bad::Kind(b) => msg!("invalid external kind ", hex_digits(b, 2)),
+            Bad::ElemMode(b) => msg!("invalid element segment mode ", hex_digits(b, 2)),
+            Bad::DataMode(b) => msg!("invalid data segment mode ", hex_digits(b, 2)),
             Bad::Trailing => String::from("trailing bytes after the precompiled module"),
         };
         FormatError { offset, message }
@@ -229,25 +235,34 @@ impl<'a> R<'a> {
         let version = self.u32();
         if version != FORMAT_VERSION && self.bad.is_none() {
             self.pos -= 4;
-            return self.err(format!(
-                "precompiled module has format version {version}, this build reads version \
-                 {FORMAT_VERSION}: recompile it from the wasm"
+            return self.err(msg!(
+                "precompiled module has format version ",
+                version,
+                ", this build reads version ",
+                FORMAT_VERSION,
+                ": recompile it from the wasm"
             ));
         }
         let features = self.u32();
         if features != FEATURES && self.bad.is_none() {
             self.pos -= 4;
-            return self.err(format!(
-                "precompiled module was compiled for features {features:#x}, this build has \
-                 {FEATURES:#x} (WebAssembly 2.0 without SIMD): recompile it from the wasm"
+            return self.err(msg!(
+                "precompiled module was compiled for features ",
+                hex(features),
+                ", this build has ",
+                hex(FEATURES),
+                " (WebAssembly 2.0 without SIMD): recompile it from the wasm"
             ));
         }
         let isa = self.u64();
         if isa != ISA_FINGERPRINT && self.bad.is_none() {
             self.pos -= 8;
-            return self.err(format!(
-                "precompiled module was compiled for instruction set {isa:#018x}, this build \
-                 has {ISA_FINGERPRINT:#018x}: recompile it from the wasm"
+            return self.err(msg!(
+                "precompiled module was compiled for instruction set ",
+                hex_digits(isa, 16),
+                ", this build has ",
+                hex_digits(ISA_FINGERPRINT, 16),
+                ": recompile it from the wasm"
             ));
         }
         Ok(())

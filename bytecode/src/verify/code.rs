@@ -7,12 +7,12 @@
 use super::VerifyError;
 use super::table::{
     BRANCH, Desc, EXT, MEMORY, PRIMARY, Rule, SPECIAL, SPECIALS, TAIL_NONE, TAIL_SLOTS, TERMINAL,
-    UNKNOWN, WINDOW, kind, mnemonic,
+    UNKNOWN, WINDOW, kind,
 };
 use crate::module::{CompiledModule, FuncBody};
+use crate::msg;
 use crate::types::RefType;
-use crate::{DecodeError, EXT_PREFIX, PRIMARY_COUNT, Slot};
-use alloc::format;
+use crate::{DecodeError, EXT_PREFIX, Slot};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -40,7 +40,7 @@ impl Fault {
     #[inline(never)]
     fn message(self, code: &[u8], pc: usize) -> String {
         let what = match self {
-            Fault::Decode(e) => return format!("{e} (function-relative)"),
+            Fault::Decode(e) => return msg!(e, " (function-relative)"),
             Fault::IndexOutOfRange(kind, i) => {
                 let what = match kind {
                     kind::FUNC => "function",
@@ -48,36 +48,53 @@ impl Fault {
                     kind::TABLE => "table",
                     _ => "global",
                 };
-                format!("{what} index {i} out of range")
+                msg!(what, " index ", i, " out of range")
             }
-            Fault::OutOfRange(what, i) => format!("{what} {i} out of range"),
-            Fault::Slot(s, frame) => format!("slot {s} outside the frame of {frame} slots"),
+            Fault::OutOfRange(what, i) => msg!(what, " ", i, " out of range"),
+            Fault::Slot(s, frame) => msg!("slot ", s, " outside the frame of ", frame, " slots"),
             Fault::Fits(what, base, n, frame) => {
-                format!("{what} at slot {base} needs {n} slots, frame has {frame}")
+                msg!(
+                    what,
+                    " at slot ",
+                    base,
+                    " needs ",
+                    n,
+                    " slots, frame has ",
+                    frame
+                )
             }
             Fault::NoMemory => String::from("the module has no memory"),
-            Fault::NotFuncref(t) => format!("table {t} is not a funcref table"),
-            Fault::NotMutable(g) => format!("global {g} is not mutable"),
-            Fault::NotDeclared(f) => format!("function {f} is not declared"),
+            Fault::NotFuncref(t) => msg!("table ", t, " is not a funcref table"),
+            Fault::NotMutable(g) => msg!("global ", g, " is not mutable"),
+            Fault::NotDeclared(f) => msg!("function ", f, " is not declared"),
             Fault::ElemTableTypes => String::from("element segment and table types differ"),
             Fault::TableTypes => String::from("table element types differ"),
             Fault::Returns(0, results) => {
-                format!("returns no value, function has {results} results")
+                msg!("returns no value, function has ", results, " results")
             }
             Fault::Returns(1, results) => {
-                format!("returns one value, function has {results} results")
+                msg!("returns one value, function has ", results, " results")
             }
             Fault::Returns(n, results) => {
-                format!("returns {n} values, function has {results} results")
+                msg!("returns ", n, " values, function has ", results, " results")
             }
         };
         // Only a known opcode fails other checks.
-        let index = match code.get(pc..) {
-            Some([EXT_PREFIX, e, ..]) => PRIMARY_COUNT + usize::from(*e),
-            Some([b, ..]) => usize::from(*b),
-            _ => usize::MAX,
-        };
-        format!("{}: {what}", mnemonic(index))
+        #[cfg(feature = "mnemonics")]
+        {
+            let index = match code.get(pc..) {
+                Some([EXT_PREFIX, e, ..]) => crate::PRIMARY_COUNT + usize::from(*e),
+                Some([b, ..]) => usize::from(*b),
+                _ => usize::MAX,
+            };
+            msg!(super::table::mnemonic(index), ": ", what)
+        }
+        #[cfg(not(feature = "mnemonics"))]
+        match code.get(pc..) {
+            Some([EXT_PREFIX, e, ..]) => msg!("opcode 0xff ", msg::hex_digits(*e, 2), ": ", what),
+            Some([b, ..]) => msg!("opcode ", msg::hex_digits(*b, 2), ": ", what),
+            _ => what,
+        }
     }
 }
 
@@ -163,7 +180,11 @@ impl<'m> CodeVerifier<'m> {
             if !ok {
                 return Err(err(
                     0,
-                    format!("branch target {t} is not the start of an instruction of the function"),
+                    msg!(
+                        "branch target ",
+                        t,
+                        " is not the start of an instruction of the function"
+                    ),
                 ));
             }
         }

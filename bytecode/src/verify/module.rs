@@ -4,8 +4,8 @@ use super::{VerifyError, module_error};
 use crate::module::{
     CompiledModule, ConstExpr, DataMode, ElemMode, Export, ExternKind, ImportType,
 };
+use crate::msg;
 use crate::types::{Limits, RefType, ValType};
-use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -16,7 +16,7 @@ type Res<T> = Result<T, VerifyError>;
 
 fn limits(l: Limits, max_allowed: u32, what: &str) -> Res<()> {
     if l.min > max_allowed || l.max.is_some_and(|m| m < l.min || m > max_allowed) {
-        return Err(module_error(format!("{what} has invalid limits {l:?}")));
+        return Err(module_error(msg!(what, " has invalid limits ", l)));
     }
     Ok(())
 }
@@ -27,7 +27,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     // Imports agree with the counts and with the leading entries of each index space.
     let (mut nf, mut nt, mut nm, mut ng) = (0u32, 0u32, 0u32, 0u32);
     for (k, imp) in m.imports.iter().enumerate() {
-        let bad = || module_error(format!("import {k} does not match the module's items"));
+        let bad = || module_error(msg!("import ", k, " does not match the module's items"));
         match imp.ty {
             ImportType::Func(t) => {
                 if m.funcs.get(nf as usize) != Some(&t) {
@@ -77,8 +77,12 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     }
     for (f, &t) in m.funcs.iter().enumerate() {
         if t as usize >= m.types.len() {
-            return Err(module_error(format!(
-                "function {f} has type {t} out of range"
+            return Err(module_error(msg!(
+                "function ",
+                f,
+                " has type ",
+                t,
+                " out of range"
             )));
         }
     }
@@ -88,13 +92,13 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         ));
     }
     for (k, t) in m.tables.iter().enumerate() {
-        limits(t.limits, u32::MAX, &format!("table {k}"))?;
+        limits(t.limits, u32::MAX, &msg!("table ", k))?;
     }
     if m.memories.len() > 1 {
         return Err(module_error("multiple memories are not enabled"));
     }
     for (k, t) in m.memories.iter().enumerate() {
-        limits(t.limits, MAX_PAGES, &format!("memory {k}"))?;
+        limits(t.limits, MAX_PAGES, &msg!("memory ", k))?;
     }
 
     // Globals and their initialisers.
@@ -110,7 +114,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         let want = m.globals[g].content;
         // A global initialiser may read globals defined before it.
         const_expr(m, init, want, g, &mut declared)
-            .map_err(|e| module_error(format!("initialiser of global {g}: {e}")))?;
+            .map_err(|e| module_error(msg!("initialiser of global ", g, ": ", e)))?;
     }
 
     // Exports: in range, unique names.
@@ -128,14 +132,19 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
             ExternKind::Global => i < m.globals.len(),
         };
         if !ok {
-            return Err(module_error(format!(
-                "export `{}` refers to a {:?} index {} out of range",
-                e.name, e.kind, e.index
+            return Err(module_error(msg!(
+                "export `",
+                e.name,
+                "` refers to a ",
+                e.kind,
+                " index ",
+                e.index,
+                " out of range"
             )));
         }
     }
     if let Some(e) = first_repeated_name(m) {
-        return Err(module_error(format!("duplicate export name `{}`", e.name)));
+        return Err(module_error(msg!("duplicate export name `", e.name, "`")));
     }
 
     // Start function: [] -> [].
@@ -152,40 +161,51 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         let ty = ValType::from(seg.ty);
         for item in seg.items.iter() {
             const_expr(m, item, ty, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(format!("element segment {k}: {e}")))?;
+                .map_err(|e| module_error(msg!("element segment ", k, ": ", e)))?;
         }
         if let ElemMode::Active { table, offset } = seg.mode {
             match m.tables.get(table as usize) {
                 Some(t) if t.element == seg.ty => {}
                 Some(_) => {
-                    return Err(module_error(format!(
-                        "element segment {k} has a type different from table {table}"
+                    return Err(module_error(msg!(
+                        "element segment ",
+                        k,
+                        " has a type different from table ",
+                        table
                     )));
                 }
                 None => {
-                    return Err(module_error(format!(
-                        "element segment {k}: table {table} out of range"
+                    return Err(module_error(msg!(
+                        "element segment ",
+                        k,
+                        ": table ",
+                        table,
+                        " out of range"
                     )));
                 }
             }
             const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(format!("offset of element segment {k}: {e}")))?;
+                .map_err(|e| module_error(msg!("offset of element segment ", k, ": ", e)))?;
         }
     }
 
     // Data segments.
     for (k, seg) in m.datas.iter().enumerate() {
         if u32::try_from(seg.bytes.len()).is_err() {
-            return Err(module_error(format!("data segment {k} is too large")));
+            return Err(module_error(msg!("data segment ", k, " is too large")));
         }
         if let DataMode::Active { memory, offset } = seg.mode {
             if memory as usize >= m.memories.len() {
-                return Err(module_error(format!(
-                    "data segment {k}: memory {memory} out of range"
+                return Err(module_error(msg!(
+                    "data segment ",
+                    k,
+                    ": memory ",
+                    memory,
+                    " out of range"
                 )));
             }
             const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(format!("offset of data segment {k}: {e}")))?;
+                .map_err(|e| module_error(msg!("offset of data segment ", k, ": ", e)))?;
         }
     }
 
@@ -193,7 +213,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     for (k, b) in m.bodies.iter().enumerate() {
         let func = nf as usize + k;
         let Some(t) = m.func_type(func as u32) else {
-            return Err(module_error(format!("function {func} has no type")));
+            return Err(module_error(msg!("function ", func, " has no type")));
         };
         if t.params().len() != usize::from(b.num_params)
             || t.results().len() != usize::from(b.num_results)
@@ -201,7 +221,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
             return Err(VerifyError {
                 func: Some(func as u32),
                 offset: b.code_start as usize,
-                message: format!("parameter or result count differs from the type {t}"),
+                message: msg!("parameter or result count differs from the type ", t),
             });
         }
         let locals = u32::from(b.num_params) + u32::from(b.num_locals);
@@ -209,9 +229,14 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
             return Err(VerifyError {
                 func: Some(func as u32),
                 offset: b.code_start as usize,
-                message: format!(
-                    "frame of {} slots cannot hold {locals} parameters and locals and {} results",
-                    b.frame_size, b.num_results
+                message: msg!(
+                    "frame of ",
+                    b.frame_size,
+                    " slots cannot hold ",
+                    locals,
+                    " parameters and locals and ",
+                    b.num_results,
+                    " results"
                 ),
             });
         }
@@ -282,7 +307,7 @@ fn const_expr(
         ConstExpr::RefFunc(f) => {
             let d = declared
                 .get_mut(f as usize)
-                .ok_or_else(|| format!("ref.func {f} out of range"))?;
+                .ok_or_else(|| msg!("ref.func ", f, " out of range"))?;
             *d = true;
             ValType::from(RefType::FuncRef)
         }
@@ -291,15 +316,21 @@ fn const_expr(
                 .globals
                 .get(g as usize)
                 .filter(|_| (g as usize) < globals_visible)
-                .ok_or_else(|| format!("global.get {g} out of range"))?;
+                .ok_or_else(|| msg!("global.get ", g, " out of range"))?;
             if gt.mutable {
-                return Err(format!("global.get {g} of a mutable global"));
+                return Err(msg!("global.get ", g, " of a mutable global"));
             }
             gt.content
         }
     };
     if have != want {
-        return Err(format!("constant of type {have} where {want} is expected"));
+        return Err(msg!(
+            "constant of type ",
+            have,
+            " where ",
+            want,
+            " is expected"
+        ));
     }
     Ok(())
 }

@@ -81,6 +81,7 @@ macro_rules! op_specs {
         },)*];
         /// Every mnemonic in table order (primary, then extended), each followed by a space:
         /// for messages (one string, no table of pointers).
+        #[cfg(feature = "mnemonics")]
         pub(super) const MNEMONIC_TEXT: &str = concat!($($pmn, " ",)* $($emn, " ",)*);
     };
 }
@@ -591,6 +592,7 @@ const fn starts_with(s: &str, prefix: &str) -> bool {
 
 /// The mnemonic of instruction `index` (primary opcodes, then [`crate::PRIMARY_COUNT`] +
 /// extended opcodes), for messages.
+#[cfg(feature = "mnemonics")]
 pub(super) fn mnemonic(index: usize) -> &'static str {
     MNEMONIC_TEXT.split(' ').nth(index).unwrap_or("?")
 }

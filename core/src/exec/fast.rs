@@ -279,7 +279,8 @@ impl Hot<'_, '_> {
     }
 
     /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small-code"), inline(always))]
+    #[cfg_attr(feature = "small-code", inline(never))]
     fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
         let ea = self.in_bounds::<N>(a, offset)?;
         // SAFETY: `ea + N <= mem.len()` (`in_bounds`). Exercised at the exact edges by
@@ -288,7 +289,8 @@ impl Hot<'_, '_> {
     }
 
     /// Writes `N` bytes at `addr + offset` of memory 0.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small-code"), inline(always))]
+    #[cfg_attr(feature = "small-code", inline(never))]
     fn store<const N: usize>(&mut self, addr: Slot, offset: u32, bytes: [u8; N]) -> Flow {
         let ea = self.in_bounds::<N>(self.u32(addr), offset)?;
         // SAFETY: `ea + N <= mem.len()` (`in_bounds`); tested as in `load_ea`.

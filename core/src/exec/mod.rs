@@ -35,10 +35,10 @@ use crate::error::{Trap, TrapCode};
 use crate::module::ModuleInner;
 use crate::store::{Caller, FuncEntity, Store};
 use crate::value::Val;
-use alloc::format;
 use alloc::rc::Rc;
 use ember_bytecode::Slot;
 use ember_bytecode::module::FuncBody;
+use ember_bytecode::msg;
 
 /// Why the run loop must leave its inner dispatch loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,22 @@ pub(super) enum Stop {
     Slow,
     /// The call at `pc` needs `Executor::pending_translate` translated first.
     Translate,
+}
+
+impl Stop {
+    /// The variant's name (as `Debug` writes the variants without a field).
+    fn name(self) -> &'static str {
+        match self {
+            Stop::Trap(_) => "Trap",
+            Stop::Host => "Host",
+            Stop::Reload => "Reload",
+            Stop::HostCall => "HostCall",
+            Stop::Done => "Done",
+            Stop::BadCode => "BadCode",
+            Stop::Slow => "Slow",
+            Stop::Translate => "Translate",
+        }
+    }
 }
 
 impl From<TrapCode> for Stop {
@@ -211,7 +227,7 @@ impl<'s, T> Executor<'s, T> {
                     .take()
                     .unwrap_or_else(|| Trap::host("host function failed")));
             }
-            Err(e) => return Err(Trap::host(format!("internal executor error: {e:?}"))),
+            Err(e) => return Err(Trap::host(msg!("internal executor error: ", e.name()))),
         }
         let ft = self
             .store
@@ -300,8 +316,11 @@ impl<'s, T> Executor<'s, T> {
             return Err(Stop::BadCode);
         };
         module.translate(func).map_err(|e| {
-            self.host_trap = Some(Trap::host(format!(
-                "function {func} failed to compile: {e}"
+            self.host_trap = Some(Trap::host(msg!(
+                "function ",
+                func,
+                " failed to compile: ",
+                e
             )));
             Stop::Host
         })

@@ -8,11 +8,11 @@ use crate::store::{
     FuncEntity, GlobalEntity, InstanceEntity, MemoryEntity, Store, StoreInner, TableEntity,
 };
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use ember_bytecode::module::{CompiledModule, ConstExpr, DataMode, ElemMode, Import, ImportType};
+use ember_bytecode::msg;
 use ember_bytecode::types::Limits;
 
 /// Store indices of a new instance's items, module-level order (imports first).
@@ -31,10 +31,12 @@ pub(super) fn instantiate<T>(
 ) -> Result<Instance> {
     let m = module.compiled();
     if imports.len() != m.imports.len() {
-        return Err(Error::Link(format!(
-            "module has {} imports, but {} were given",
+        return Err(Error::Link(msg!(
+            "module has ",
             m.imports.len(),
-            imports.len()
+            " imports, but ",
+            imports.len(),
+            " were given"
         )));
     }
     let types: Vec<u32> = m
@@ -74,9 +76,12 @@ pub(super) fn instantiate<T>(
         items.tables.push(index_after(store.inner.tables.len(), k)?);
         let limit = store.inner.engine.config().max_table_elements;
         new_tables.push(TableEntity::new(ty, 0, limit).ok_or_else(|| {
-            Error::Limit(format!(
-                "cannot allocate a table of {} elements (limit {limit})",
-                ty.limits.min
+            Error::Limit(msg!(
+                "cannot allocate a table of ",
+                ty.limits.min,
+                " elements (limit ",
+                limit,
+                ")"
             ))
         })?);
     }
@@ -91,9 +96,12 @@ pub(super) fn instantiate<T>(
             .push(index_after(store.inner.memories.len(), k)?);
         let limit = store.inner.engine.config().max_memory_pages;
         new_memories.push(MemoryEntity::new(ty, limit).ok_or_else(|| {
-            Error::Limit(format!(
-                "cannot allocate a memory of {} pages (limit {limit})",
-                ty.limits.min
+            Error::Limit(msg!(
+                "cannot allocate a memory of ",
+                ty.limits.min,
+                " pages (limit ",
+                limit,
+                ")"
             ))
         })?);
     }
@@ -234,15 +242,25 @@ fn resolve_import(
     ext: &Extern,
     items: &mut Items,
 ) -> Result<()> {
-    let name = || format!("{}::{}", import.module, import.name);
     if ext.store_id() != inner.id {
-        return Err(Error::Usage(format!(
-            "import {} belongs to a different store",
-            name()
+        return Err(Error::Usage(msg!(
+            "import ",
+            import.module,
+            "::",
+            import.name,
+            " belongs to a different store"
         )));
     }
-    let mismatch =
-        |detail: String| Error::Link(format!("incompatible import type for {}: {detail}", name()));
+    let mismatch = |detail: String| {
+        Error::Link(msg!(
+            "incompatible import type for ",
+            import.module,
+            "::",
+            import.name,
+            ": ",
+            detail
+        ))
+    };
     match (import.ty, ext) {
         (ImportType::Func(t), Extern::Func(f)) => {
             let want = *types
@@ -250,9 +268,10 @@ fn resolve_import(
                 .ok_or_else(|| malformed("import type"))?;
             let have = inner.funcs[f.index as usize].ty();
             if want != have {
-                return Err(mismatch(format!(
-                    "expected {}, found {}",
+                return Err(mismatch(msg!(
+                    "expected ",
                     inner.types.get(want),
+                    ", found ",
                     inner.types.get(have)
                 )));
             }
@@ -261,24 +280,21 @@ fn resolve_import(
         (ImportType::Table(want), Extern::Table(t)) => {
             let have = inner.tables[t.index as usize].current_type();
             if want.element != have.element || !limits_match(have.limits, want.limits) {
-                return Err(mismatch(format!("expected {want:?}, found {have:?}")));
+                return Err(mismatch(msg!("expected ", want, ", found ", have)));
             }
             items.tables.push(t.index);
         }
         (ImportType::Memory(want), Extern::Memory(mem)) => {
             let have = inner.memories[mem.index as usize].current_type();
             if !limits_match(have.limits, want.limits) {
-                return Err(mismatch(format!(
-                    "expected memory limits {:?}, found {:?}",
-                    want.limits, have.limits
-                )));
+                return Err(mismatch(msg!("expected ", want, ", found ", have)));
             }
             items.memories.push(mem.index);
         }
         (ImportType::Global(want), Extern::Global(g)) => {
             let have = inner.globals[g.index as usize].ty;
             if want != have {
-                return Err(mismatch(format!("expected {want:?}, found {have:?}")));
+                return Err(mismatch(msg!("expected ", want, ", found ", have)));
             }
             items.globals.push(g.index);
         }
@@ -289,8 +305,10 @@ fn resolve_import(
                 ImportType::Memory(_) => "memory",
                 ImportType::Global(_) => "global",
             };
-            return Err(mismatch(format!(
-                "expected a {want}, found a {}",
+            return Err(mismatch(msg!(
+                "expected a ",
+                want,
+                ", found a ",
                 ext.kind_name()
             )));
         }
@@ -338,5 +356,5 @@ fn index_after(base: usize, k: usize) -> Result<u32> {
 
 /// An inconsistency in a translated module (validation rules these out).
 fn malformed(what: &str) -> Error {
-    Error::Usage(format!("invalid compiled module: bad {what}"))
+    Error::Usage(msg!("invalid compiled module: bad ", what))
 }
