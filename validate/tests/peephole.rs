@@ -397,14 +397,16 @@ fn float_constants_fold_into_imm_forms_on_either_side_of_sub_and_div() {
          f32.const 8 local.get 1 f32.div
          f32.add
          drop",
+        // (f64 values consumed right away go through the float accumulator: `.to_acc`,
+        // `.acc_lhs`, `.acc_rhs` twins of the same instructions.)
         &[
-            "f64.sub_imm_lhs dst=2 value=4609434218613702656 rhs=0",
-            "f64.div_imm dst=2 lhs=2 value=4611686018427387904",
-            "f64.div_imm_lhs dst=3 value=4616189618054758400 rhs=0",
-            "f64.add dst=2 lhs=2 rhs=3",
+            "f64.sub_imm_lhs.to_acc dst=2 value=4609434218613702656 rhs=0",
+            "f64.div_imm.acc_lhs dst=2 lhs=2 value=4611686018427387904",
+            "f64.div_imm_lhs.to_acc dst=3 value=4616189618054758400 rhs=0",
+            "f64.add.acc_rhs dst=2 lhs=2 rhs=3",
             "const64 dst=3 value=4613937818241073152",
-            "f64.add dst=3 lhs=3 rhs=0",
-            "f64.add dst=2 lhs=2 rhs=3",
+            "f64.add.to_acc dst=3 lhs=3 rhs=0",
+            "f64.add.acc_rhs dst=2 lhs=2 rhs=3",
             "f32.sub_imm_lhs dst=3 value=1065353216 rhs=1",
             "f32.div_imm_lhs dst=4 value=1090519040 rhs=1",
             "f32.add dst=3 lhs=3 rhs=4",
