@@ -47,15 +47,20 @@ macro_rules! int_operand {
 }
 int_operand!(u8, u16, u32, u64, i32);
 
-/// Whether two strings are equal (in constants).
+/// Whether two strings are equal (usable in constants).
 pub(crate) const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
+    a.len() == b.len() && starts_with(a, b)
+}
+
+/// Whether `s` starts with `prefix` (usable in constants).
+pub(crate) const fn starts_with(s: &str, prefix: &str) -> bool {
+    let (s, p) = (s.as_bytes(), prefix.as_bytes());
+    if s.len() < p.len() {
         return false;
     }
     let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
+    while i < p.len() {
+        if s[i] != p[i] {
             return false;
         }
         i += 1;

@@ -10,6 +10,7 @@
 //! a new instruction cannot slip through unchecked.
 
 #[allow(unused_imports)] // `BrOffset` and `Slot` are named by the instruction table.
+use crate::encoding::{same as eq, starts_with};
 use crate::{BrOffset, EXT_PREFIX, Slot};
 
 /// The type of an operand, as written in the instruction table.
@@ -567,27 +568,6 @@ const fn refuse(op: &OpSpec, what: &str, name: &str, end: &str) -> ! {
         Ok(s) => panic!("{}", s),
         Err(_) => panic!("verifier: an instruction does not fit the verifier's table"),
     }
-}
-
-/// Whether two strings are equal (usable in constants).
-const fn eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && starts_with(a, b)
-}
-
-/// Whether `s` starts with `prefix` (usable in constants).
-const fn starts_with(s: &str, prefix: &str) -> bool {
-    let (s, p) = (s.as_bytes(), prefix.as_bytes());
-    if s.len() < p.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < p.len() {
-        if s[i] != p[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// The mnemonic of instruction `index` (primary opcodes, then [`crate::PRIMARY_COUNT`] +

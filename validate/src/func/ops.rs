@@ -867,29 +867,26 @@ impl FuncTranslator<'_> {
         matches!(self.b.stack.get(other as usize), Some(Entry::Const(_)))
     }
 
-    /// A commutative integer operator whose operand (either side) is the result of the last
-    /// instruction, an immediate form in `fusions` (`(producer opcode, fused encoder)`): one
-    /// fused instruction `dst = other OP producer(src, imm)`. Returns whether it applied.
-    fn fuse_imm_operand(&mut self, fusions: &[(u8, ImmFusion)]) -> Fallible<bool> {
+    /// Before a binary operator is emitted: if the last instruction produced one of its
+    /// operands (either side), `pick` accepts that instruction (its bytes, and the slot the
+    /// operand must be in) and the other operand is no constant (that goes into an immediate
+    /// form instead), removes the instruction and pops both operands. Returns what `pick`
+    /// returned, whether the removed value was the right operand, the left operand's height
+    /// and the slot of the other operand.
+    fn take_operand_producer<T>(
+        &mut self,
+        pick: impl Fn(&[u8], Slot) -> Option<T>,
+    ) -> Fallible<Option<(T, bool, u32, Slot)>> {
         let Some(top) = self.height().checked_sub(1) else {
-            return Ok(false);
+            return Ok(None);
         };
         for h in [top, top.wrapping_sub(1)] {
             let Some((pos, home)) = self.producer_of(h) else {
                 continue;
             };
-            let rest = &self.code[pos..];
-            // Every immediate form here has the layout of `i32.shl_imm`.
-            let Some(&(_, fuse)) = fusions.iter().find(|(op, _)| rest.first() == Some(op)) else {
+            let Some(picked) = pick(&self.code[pos..], home) else {
                 continue;
             };
-            if rest.len() != I32ShlImm::SIZE {
-                continue;
-            }
-            let Some(p) = I32ShlImm::decode(rest, 0).filter(|i| i.dst == home) else {
-                continue;
-            };
-            // A constant other operand goes into the immediate form instead.
             if self.other_is_const(h, top) {
                 continue;
             }
@@ -897,71 +894,70 @@ impl FuncTranslator<'_> {
             self.last = None;
             let (hb, eb) = self.pop()?;
             let (ha, ea) = self.pop()?;
-            // The other operand (emitted no code since the producer: a local or a constant).
+            // The other operand (no code was emitted since the producer: a local, or a
+            // temporary from before it).
             let other = if h == top {
                 self.operand(ha, ea)
             } else {
                 self.operand(hb, eb)
             };
-            let pos = self.code.len();
-            fuse(self.home(ha), other, p.lhs, p.imm, self.code);
-            self.def(pos, ha, None)?;
-            return Ok(true);
+            return Ok(Some((picked, h == top, ha, other)));
         }
-        Ok(false)
+        Ok(None)
+    }
+
+    /// A commutative integer operator whose operand (either side) is the result of the last
+    /// instruction, an immediate form in `fusions` (`(producer opcode, fused encoder)`): one
+    /// fused instruction `dst = other OP producer(src, imm)`. Returns whether it applied.
+    fn fuse_imm_operand(&mut self, fusions: &[(u8, ImmFusion)]) -> Fallible<bool> {
+        let taken = self.take_operand_producer(|rest, home| {
+            // Every immediate form here has the layout of `i32.shl_imm`.
+            let &(_, fuse) = fusions.iter().find(|(op, _)| rest.first() == Some(op))?;
+            let p = I32ShlImm::decode(rest, 0).filter(|i| i.dst == home)?;
+            (rest.len() == I32ShlImm::SIZE).then_some((fuse, p))
+        })?;
+        let Some(((fuse, p), _, h, other)) = taken else {
+            return Ok(false);
+        };
+        let pos = self.code.len();
+        fuse(self.home(h), other, p.lhs, p.imm, self.code);
+        self.def(pos, h, None)?;
+        Ok(true)
     }
 
     /// `f64.add` of an `f64.mul` that the last instruction computed: one `f64.mul_add` (product
     /// on the left) or `f64.add_mul` (on the right), operand order kept. Returns whether it
     /// applied.
     fn mul_add(&mut self) -> Fallible<bool> {
-        let Some(top) = self.height().checked_sub(1) else {
+        let taken = self.take_operand_producer(|rest, home| {
+            let mul = F64Mul::decode(rest, 0).filter(|i| i.dst == home)?;
+            (rest.len() == F64Mul::SIZE && rest[0] == op::F64Mul).then_some(mul)
+        })?;
+        let Some((mul, product_right, h, addend)) = taken else {
             return Ok(false);
         };
-        for h in [top, top.wrapping_sub(1)] {
-            let Some((pos, home)) = self.producer_of(h) else {
-                continue;
-            };
-            let rest = &self.code[pos..];
-            if rest.len() != F64Mul::SIZE || rest[0] != op::F64Mul {
-                continue;
+        let pos = self.code.len();
+        let dst = self.home(h);
+        let (lhs, rhs) = (mul.lhs, mul.rhs);
+        if product_right {
+            F64AddMul {
+                dst,
+                addend,
+                lhs,
+                rhs,
             }
-            let Some(mul) = F64Mul::decode(rest, 0).filter(|i| i.dst == home) else {
-                continue;
-            };
-            // A constant other operand goes into `f64.add_imm` instead.
-            if self.other_is_const(h, top) {
-                continue;
+            .encode(self.code);
+        } else {
+            F64MulAdd {
+                dst,
+                lhs,
+                rhs,
+                addend,
             }
-            self.code.truncate(pos);
-            self.last = None;
-            let (hb, eb) = self.pop()?;
-            let (ha, ea) = self.pop()?;
-            let pos = self.code.len();
-            let dst = self.home(ha);
-            if h == top {
-                let addend = self.operand(ha, ea);
-                F64AddMul {
-                    dst,
-                    addend,
-                    lhs: mul.lhs,
-                    rhs: mul.rhs,
-                }
-                .encode(self.code);
-            } else {
-                let addend = self.operand(hb, eb);
-                F64MulAdd {
-                    dst,
-                    lhs: mul.lhs,
-                    rhs: mul.rhs,
-                    addend,
-                }
-                .encode(self.code);
-            }
-            self.def(pos, ha, None)?;
-            return Ok(true);
+            .encode(self.code);
         }
-        Ok(false)
+        self.def(pos, h, None)?;
+        Ok(true)
     }
 
     fn store(&mut self, m: MemArg, width: StoreWidth) -> Fallible {
