@@ -640,13 +640,7 @@ impl FuncTranslator<'_> {
                 _ => None,
             };
             if let Some((imm, const_rhs)) = folded {
-                let (_, eb) = self.pop()?;
-                let (h, ea) = self.pop()?;
-                let src = if const_rhs {
-                    self.operand(h, ea)
-                } else {
-                    self.operand(h + 1, eb)
-                };
+                let (h, src) = self.pop_keeping(const_rhs)?;
                 let pos = self.code.len();
                 imm_enc(self.home(h), src, imm, self.code);
                 return self.def(pos, h, None);
@@ -672,13 +666,7 @@ impl FuncTranslator<'_> {
             (Some(c), None) if !matches!(b, Entry::Const(_)) => (c, false),
             _ => return Ok(false),
         };
-        let (_, eb) = self.pop()?;
-        let (h, ea) = self.pop()?;
-        let lhs = if const_rhs {
-            self.operand(h, ea)
-        } else {
-            self.operand(h + 1, eb)
-        };
+        let (h, lhs) = self.pop_keeping(const_rhs)?;
         let pos = self.code.len();
         I64MulImm64 {
             dst: self.home(h),
@@ -753,20 +741,17 @@ impl FuncTranslator<'_> {
             (Entry::Const(c), _) => imm_of(c, is64).map(|imm| (imm, op.swap(), false)),
             _ => None,
         };
-        let (_, eb) = self.pop()?;
-        let (h, ea) = self.pop()?;
-        let dst = self.home(h);
         if let Some((imm, op, const_rhs)) = folded {
-            let lhs = if const_rhs {
-                self.operand(h, ea)
-            } else {
-                self.operand(h + 1, eb)
-            };
+            let (h, lhs) = self.pop_keeping(const_rhs)?;
+            let dst = self.home(h);
             let pos = self.code.len();
             encode_cmp_imm(is64, op, dst, lhs, imm, self.code);
             let cond = (!is64).then_some(Cond::I32Imm(op, lhs, imm));
             return self.def(pos, h, cond);
         }
+        let (_, eb) = self.pop()?;
+        let (h, ea) = self.pop()?;
+        let dst = self.home(h);
         let lhs = self.operand(h, ea);
         let rhs = self.operand(h + 1, eb);
         let pos = self.code.len();
@@ -867,6 +852,20 @@ impl FuncTranslator<'_> {
         matches!(self.b.stack.get(other as usize), Some(Entry::Const(_)))
     }
 
+    /// Pops both operands of a binary operator that encodes only one of them (the other is a
+    /// constant folded into an immediate, or the result of a removed producer): returns the
+    /// left operand's height (the result's) and the slot of the kept operand.
+    fn pop_keeping(&mut self, keep_lhs: bool) -> Fallible<(u32, Slot)> {
+        let (_, eb) = self.pop()?;
+        let (h, ea) = self.pop()?;
+        let kept = if keep_lhs {
+            self.operand(h, ea)
+        } else {
+            self.operand(h + 1, eb)
+        };
+        Ok((h, kept))
+    }
+
     /// Before a binary operator is emitted: if the last instruction produced one of its
     /// operands (either side), `pick` accepts that instruction (its bytes, and the slot the
     /// operand must be in) and the other operand is no constant (that goes into an immediate
@@ -892,15 +891,9 @@ impl FuncTranslator<'_> {
             }
             self.code.truncate(pos);
             self.last = None;
-            let (hb, eb) = self.pop()?;
-            let (ha, ea) = self.pop()?;
             // The other operand (no code was emitted since the producer: a local, or a
             // temporary from before it).
-            let other = if h == top {
-                self.operand(ha, ea)
-            } else {
-                self.operand(hb, eb)
-            };
+            let (ha, other) = self.pop_keeping(h == top)?;
             return Ok(Some((picked, h == top, ha, other)));
         }
         Ok(None)
