@@ -1090,6 +1090,8 @@ macro_rules! define_isa {
             pub const MNEMONIC: &'static str = $mn;
             /// Bytes of opcode (1, or 2 for extended opcodes).
             pub const OPCODE_LEN: usize = $oplen;
+            /// The opcode's bytes.
+            pub const OPCODE: &'static [u8] = &[$($opb),*];
             /// Size of the fixed part in bytes (opcode included, tail excluded).
             pub const SIZE: usize = $oplen $(+ <$t as Operand>::SIZE)*;
             /// Where the branch offset is (bytes from the opcode; 0 if none): the operand named

@@ -79,7 +79,7 @@ fn branches_reach_the_same_instructions() {
     const GAP: usize = 3;
     let mut out = vec![0xEE; 5]; // appended after existing code
     let mut filled = Vec::new();
-    spread(&code, GAP, &mut out, |gap, instr| {
+    spread(&code, GAP, &mut out, |gap, instr, _| {
         assert_eq!(gap, [0; GAP]);
         gap.copy_from_slice(&[0xAA, instr[0], 0xBB]);
         filled.push(instr.len());
@@ -129,7 +129,7 @@ fn bad_code_is_an_error() {
     // Cut inside the last instruction but one.
     let cut = &code[..starts[7] + 1];
     assert_eq!(
-        spread(cut, 8, &mut out, |_, _| {}),
+        spread(cut, 8, &mut out, |_, _, _| {}),
         Err(DecodeError::Truncated { pc: starts[7] })
     );
     // A branch into the middle of an instruction, and one out of the function.
@@ -138,13 +138,35 @@ fn bad_code_is_an_error() {
         let at = starts[6] + Instr::decode(&code, starts[6]).unwrap().0.branch_at();
         c[at..at + 4].copy_from_slice(&i32::to_le_bytes(offset));
         assert_eq!(
-            spread(&c, 8, &mut Vec::new(), |_, _| {}),
+            spread(&c, 8, &mut Vec::new(), |_, _, _| {}),
             Err(DecodeError::BadTarget { pc: starts[6] }),
             "offset {offset}"
         );
     }
     // No gap: a plain copy.
     let mut same = Vec::new();
-    spread(&code, 0, &mut same, |g, _| assert!(g.is_empty())).unwrap();
+    spread(&code, 0, &mut same, |g, _, _| assert!(g.is_empty())).unwrap();
     assert_eq!(same, code);
+}
+
+#[test]
+fn prev_only_where_execution_can_only_fall_through() {
+    let (code, starts) = sample();
+    let mut seen = Vec::new();
+    spread(&code, 8, &mut Vec::new(), |_, instr, prev| {
+        seen.push((instr.to_vec(), prev.map(<[u8]>::to_vec)));
+    })
+    .unwrap();
+    let bytes = |k: usize| {
+        let end = starts.get(k + 1).copied().unwrap_or(code.len());
+        code[starts[k]..end].to_vec()
+    };
+    // Branches lead to instructions 0, 1, 5, 7 and 8; the function starts at 0.
+    for (k, (instr, prev)) in seen.iter().enumerate() {
+        // (The copy's branch offsets differ; `prev` is as stored.)
+        assert_eq!((instr.len(), instr[0]), (bytes(k).len(), bytes(k)[0]));
+        let want = (![0, 1, 5, 7, 8].contains(&k)).then(|| bytes(k - 1));
+        assert_eq!(*prev, want, "instruction {k}");
+    }
+    assert_eq!(seen.len(), starts.len());
 }

@@ -27,7 +27,7 @@
 
 mod ember_side;
 mod host;
-mod values;
+pub mod values;
 mod wasmi_side;
 
 use arbitrary::Unstructured;

@@ -5,6 +5,9 @@
 #[path = "../differential/mod.rs"]
 mod differential;
 
+#[path = "acc/chains.rs"]
+mod acc_chains;
+
 use arbitrary::Unstructured;
 
 /// Number of seeds checked by `fixed_seeds`.

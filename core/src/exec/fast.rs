@@ -11,7 +11,7 @@
 use super::stack::Frame;
 use super::visit::{
     bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    load, load_add, pure_handlers, store, un,
+    load, load_add, opnd, pure_handlers, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;
@@ -88,6 +88,7 @@ pub(super) fn run(
             mem,
             ctx,
             facc: 0.0,
+            iacc: 0,
         };
         let stop = hot.run();
         let pc = hot.pc;
@@ -123,6 +124,35 @@ pub(super) struct Hot<'a, 'c> {
     /// The float accumulator: an f64 result handed to the next instruction in a register
     /// (the `.to_acc` / `.acc_*` instructions), not through a slot.
     pub(super) facc: f64,
+    /// The integer accumulator (tail dispatch only): the last value written to a slot. The
+    /// handler of an instruction whose operand the previous instruction just produced may read
+    /// it from here instead of from the slot (`threaded::AccOp`).
+    pub(super) iacc: u64,
+}
+
+/// A value of an operand's type from the integer accumulator's 64 bits (as from a slot).
+pub(super) trait FromAcc {
+    /// The operand: the low bits, as a slot read gives them.
+    fn from_acc(v: u64) -> Self;
+}
+
+macro_rules! from_acc {
+    ($($T:ty => |$v:ident| $e:expr;)*) => {$(
+        impl FromAcc for $T {
+            #[inline(always)]
+            fn from_acc($v: u64) -> Self {
+                $e
+            }
+        }
+    )*};
+}
+from_acc! {
+    u32 => |v| v as u32;
+    i32 => |v| v as u32 as i32;
+    u64 => |v| v;
+    i64 => |v| v as i64;
+    f32 => |v| f32::from_bits(v as u32);
+    f64 => |v| f64::from_bits(v);
 }
 
 impl Ctx<'_> {
@@ -182,7 +212,7 @@ impl Hot<'_, '_> {
     // `call_local` here) and the value stack never shrinks. `debug_assert`s check the bound in
     // debug builds (the whole test suite).
     #[inline(always)]
-    fn get(&self, s: Slot) -> u64 {
+    pub(super) fn get(&self, s: Slot) -> u64 {
         debug_assert!(
             self.ctx.fp + usize::from(s) < self.ctx.values_len,
             "slot {s} outside the stack"
@@ -192,81 +222,79 @@ impl Hot<'_, '_> {
         unsafe { *self.regs.add(usize::from(s)) }
     }
     #[inline(always)]
-    fn set(&mut self, s: Slot, v: u64) {
+    pub(super) fn set(&mut self, s: Slot, v: u64) {
         debug_assert!(
             self.ctx.fp + usize::from(s) < self.ctx.values_len,
             "slot {s} outside the stack"
         );
         // SAFETY: as for `get`.
         unsafe { *self.regs.add(usize::from(s)) = v };
+        #[cfg(ember_tail_dispatch)]
+        {
+            self.iacc = v;
+        }
     }
     #[inline(always)]
-    fn u32(&self, s: Slot) -> u32 {
+    pub(super) fn u32(&self, s: Slot) -> u32 {
         self.get(s) as u32
     }
     #[inline(always)]
-    fn i32(&self, s: Slot) -> i32 {
+    pub(super) fn i32(&self, s: Slot) -> i32 {
         self.get(s) as u32 as i32
     }
     #[inline(always)]
-    fn u64(&self, s: Slot) -> u64 {
+    pub(super) fn u64(&self, s: Slot) -> u64 {
         self.get(s)
     }
     #[inline(always)]
-    fn i64(&self, s: Slot) -> i64 {
+    pub(super) fn i64(&self, s: Slot) -> i64 {
         self.get(s) as i64
     }
     #[inline(always)]
-    fn f32(&self, s: Slot) -> f32 {
+    pub(super) fn f32(&self, s: Slot) -> f32 {
         f32::from_bits(self.get(s) as u32)
     }
     #[inline(always)]
-    fn f64(&self, s: Slot) -> f64 {
+    pub(super) fn f64(&self, s: Slot) -> f64 {
         f64::from_bits(self.get(s))
     }
     #[inline(always)]
-    fn set_u32(&mut self, s: Slot, v: u32) {
+    pub(super) fn set_u32(&mut self, s: Slot, v: u32) {
         self.set(s, u64::from(v));
     }
     #[inline(always)]
-    fn set_i32(&mut self, s: Slot, v: i32) {
+    pub(super) fn set_i32(&mut self, s: Slot, v: i32) {
         self.set(s, u64::from(v as u32));
     }
     #[inline(always)]
-    fn set_u64(&mut self, s: Slot, v: u64) {
+    pub(super) fn set_u64(&mut self, s: Slot, v: u64) {
         self.set(s, v);
     }
     #[inline(always)]
-    fn set_i64(&mut self, s: Slot, v: i64) {
+    pub(super) fn set_i64(&mut self, s: Slot, v: i64) {
         self.set(s, v as u64);
     }
     #[inline(always)]
-    fn set_f32(&mut self, s: Slot, v: f32) {
+    pub(super) fn set_f32(&mut self, s: Slot, v: f32) {
         self.set(s, u64::from(v.to_bits()));
     }
     #[inline(always)]
-    fn set_f64(&mut self, s: Slot, v: f64) {
+    pub(super) fn set_f64(&mut self, s: Slot, v: f64) {
         self.set(s, v.to_bits());
     }
     #[inline(always)]
-    fn set_bool(&mut self, s: Slot, v: bool) {
+    pub(super) fn set_bool(&mut self, s: Slot, v: bool) {
         self.set(s, u64::from(v));
     }
     #[inline(always)]
-    fn branch(&mut self, offset: i32) {
+    pub(super) fn branch(&mut self, offset: i32) {
         self.pc = Ip(self.pc.0.wrapping_offset(offset as isize));
-    }
-
-    /// Reads `N` bytes at `addr + offset` of memory 0.
-    #[inline(always)]
-    fn load<const N: usize>(&self, addr: Slot, offset: u32) -> Result<[u8; N], Stop> {
-        self.load_ea(self.u32(addr), offset)
     }
 
     /// The address `a + offset` if `N` bytes fit there in memory 0 (`N` is 1, 2, 4 or 8);
     /// otherwise the out-of-bounds trap.
     #[inline(always)]
-    fn in_bounds<const N: usize>(&self, a: u32, offset: u32) -> Result<usize, Stop> {
+    pub(super) fn in_bounds<const N: usize>(&self, a: u32, offset: u32) -> Result<usize, Stop> {
         const { assert!(N.is_power_of_two() && N <= 8) };
         // Below 2^33: exact as `i64`, and the sum cannot overflow.
         let ea = u64::from(a) + u64::from(offset);
@@ -281,7 +309,7 @@ impl Hot<'_, '_> {
     /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
     #[cfg_attr(not(feature = "small-code"), inline(always))]
     #[cfg_attr(feature = "small-code", inline(never))]
-    fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
+    pub(super) fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
         let ea = self.in_bounds::<N>(a, offset)?;
         // SAFETY: `ea + N <= mem.len()` (`in_bounds`). Exercised at the exact edges by
         // `exec::tests::memory::bounds_at_the_exact_edges` and the spec suite's memory tests.
@@ -291,8 +319,19 @@ impl Hot<'_, '_> {
     /// Writes `N` bytes at `addr + offset` of memory 0.
     #[cfg_attr(not(feature = "small-code"), inline(always))]
     #[cfg_attr(feature = "small-code", inline(never))]
-    fn store<const N: usize>(&mut self, addr: Slot, offset: u32, bytes: [u8; N]) -> Flow {
-        let ea = self.in_bounds::<N>(self.u32(addr), offset)?;
+    pub(super) fn store<const N: usize>(
+        &mut self,
+        addr: Slot,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Flow {
+        self.store_ea(self.u32(addr), offset, bytes)
+    }
+
+    /// Writes `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
+    #[inline(always)]
+    pub(super) fn store_ea<const N: usize>(&mut self, a: u32, offset: u32, bytes: [u8; N]) -> Flow {
+        let ea = self.in_bounds::<N>(a, offset)?;
         // SAFETY: `ea + N <= mem.len()` (`in_bounds`); tested as in `load_ea`.
         unsafe {
             core::ptr::write_unaligned(self.mem.as_mut_ptr().add(ea).cast::<[u8; N]>(), bytes)

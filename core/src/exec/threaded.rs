@@ -22,14 +22,18 @@
 //! in the portable loop (`Hot::run`), because without sibling-call optimisation every executed
 //! instruction would take a native stack frame.
 
-use super::Flow;
-use super::Stop;
 use super::fast::{Ctx, Hot, Ip};
+use super::visit::{
+    acc_op, bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, handler, load,
+    load_add, opnd, pure_handlers, store, un,
+};
+use super::{Flow, Stop, float, numeric};
 use core::mem::MaybeUninit;
 use ember_bytecode::*;
 
-/// A handler: runs the instruction at `ip` and everything after it until one stops.
-type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, Pad, *mut u8, f64) -> Stop;
+/// A handler: runs the instruction at `ip` and everything after it until one stops. The last
+/// two arguments are the float and the integer accumulator.
+type Handler = for<'a, 'c> fn(&'a mut Ctx<'c>, Ip, *mut u64, Pad, *mut u8, f64, u64) -> Stop;
 
 /// An argument that carries nothing: it takes the fourth argument register (`rcx` on x86-64,
 /// which variable shifts need for their count) so that memory 0's address travels in the
@@ -41,13 +45,24 @@ type Pad = MaybeUninit<usize>;
 pub(crate) const GAP: usize = core::mem::size_of::<Handler>();
 
 /// Writes the handler of `instr` (an instruction's encoding, from its opcode) into `gap`, the
-/// [`GAP`] bytes in front of it (see `ember_bytecode::spread`).
-pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8]) {
-    let h = match instr {
+/// [`GAP`] bytes in front of it (see `ember_bytecode::spread`). `prev` is the instruction
+/// before it if execution can only reach `instr` from there: if that one writes its result to
+/// a slot `instr` reads, `instr` gets a handler that reads the value from the integer
+/// accumulator (see [`AccOp`]).
+pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], prev: Option<&[u8]>) {
+    let mut h = match instr {
         [EXT_PREFIX, e, ..] => EXT[usize::from(*e)],
         [b, ..] => PRIMARY[usize::from(*b)],
         [] => bad,
     };
+    if let Some(prev) = prev
+        && let Some(k) = key(prev)
+        && PRODUCES[k]
+        && let Some(&[lo, hi]) = prev.get(OPCODE_LEN[k]..OPCODE_LEN[k] + 2)
+        && let Some(Some(select)) = key(instr).map(|k| ACC[k])
+    {
+        h = select(instr, Slot::from_le_bytes([lo, hi]));
+    }
     if let Some(gap) = gap.get_mut(..GAP) {
         // SAFETY: `gap` has `GAP` = `size_of::<Handler>()` writable bytes; the write needs no
         // alignment. Writing the pointer as a pointer (not its address as bytes) keeps it
@@ -55,6 +70,120 @@ pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8]) {
         unsafe { core::ptr::write_unaligned(gap.as_mut_ptr().cast::<Handler>(), h) };
     }
 }
+
+/// The index of the opcode at the start of `code` in the tables below: the byte, or 256 plus
+/// the second byte of an extended opcode.
+const fn key(code: &[u8]) -> Option<usize> {
+    match code {
+        [EXT_PREFIX, b, ..] => Some(256 + *b as usize),
+        [EXT_PREFIX] | [] => None,
+        [b, ..] => Some(*b as usize),
+    }
+}
+
+/// Bytes of opcode by [`key`].
+const OPCODE_LEN: [usize; 512] = {
+    let mut t = [1; 512];
+    let mut k = 256;
+    while k < 512 {
+        t[k] = 2;
+        k += 1;
+    }
+    t
+};
+
+/// An instruction type whose slot operands may come from the integer accumulator: the value
+/// the instruction just before wrote to its `dst` (`Hot::set` keeps the last value written in
+/// `Hot::iacc`). Implemented by the `@acc` form of the handler families (`visit.rs`); handlers
+/// that use it are made for the types [`ACC`] lists.
+///
+/// Sound because the accumulator then holds exactly the slot's value: the previous
+/// instruction is one whose handler writes its result last, with `set` ([`PRODUCES`]); no
+/// branch leads to this one (`spread` passes no `prev` then); both only touch slots and
+/// memory 0, so the fast path runs both (the executor's slow path never runs either, and
+/// re-enters the fast path only after an instruction it ran, which is none of these).
+trait AccOp: Op {
+    /// Its slot operands that may come from the accumulator, in order: bit `k` of a handler's
+    /// mask stands for the `k`-th.
+    fn operands(instr: &[u8]) -> [Option<Slot>; 2];
+
+    /// Runs the instruction at `ip`, reading the operands in mask `M` from the accumulator.
+    ///
+    /// # Safety
+    /// `ip` points at a whole instruction of this type.
+    unsafe fn exec_acc<const M: u8>(hot: &mut Hot<'_, '_>, ip: *const u8) -> Flow;
+}
+
+pure_handlers!(@acc impls);
+
+/// By [`key`]: whether an instruction's handler ends by writing its result to `dst` with
+/// `set` (so that the accumulator holds it).
+static PRODUCES: [bool; 512] = {
+    let mut p = [false; 512];
+    pure_handlers!(@acc p);
+    // Explicit handlers (`handler!`) that end with `set(dst, …)`.
+    p[opcode_key(Const32::OPCODE)] = true;
+    p[opcode_key(Const64::OPCODE)] = true;
+    p[opcode_key(Copy::OPCODE)] = true;
+    p[opcode_key(Select::OPCODE)] = true;
+    p
+};
+
+/// [`key`] of an opcode (always one).
+const fn opcode_key(opcode: &[u8]) -> usize {
+    match key(opcode) {
+        Some(k) => k,
+        None => 0,
+    }
+}
+
+/// Picks a handler of `I` for an instruction (`instr`) whose operands equal to `d`, the slot
+/// the previous instruction just wrote, are read from the accumulator.
+fn select<I: AccOp>(instr: &[u8], d: Slot) -> Handler {
+    match I::operands(instr).map(|s| s == Some(d)) {
+        [false, false] => handler::<I>,
+        [true, false] => handler_acc::<I, 1>,
+        [false, true] => handler_acc::<I, 2>,
+        [true, true] => handler_acc::<I, 3>,
+    }
+}
+
+/// How to pick an accumulator handler for an instruction.
+type Pick = fn(&[u8], Slot) -> Handler;
+
+/// Fills the table [`ACC`] for the listed instruction types.
+macro_rules! acc_handlers {
+    ($t:ident: $($Ty:ident),* $(,)?) => {
+        $( $t[opcode_key($Ty::OPCODE)] = Some(select::<$Ty> as Pick); )*
+    };
+}
+
+/// By [`key`]: the instructions that have handlers reading an operand from the accumulator,
+/// chosen by measurement (`ember-bench --features op-stats` pairs): each costs up to three
+/// more handlers in the binary.
+static ACC: [Option<Pick>; 512] = {
+    let mut t: [Option<Pick>; 512] = [None; 512];
+    acc_handlers! { t:
+        I32Add, I32Sub, I32Mul, I32And, I32Or, I32Xor, I32Shl, I32ShrU, I32ShrS,
+        I32Eq, I32Ne, I32LtU, I32LtS, I32GtU, I32GeU,
+        I32AddImm, I32MulImm, I32AndImm, I32OrImm, I32XorImm, I32ShlImm, I32ShrUImm, I32ShrSImm,
+        I32RotlImm, I32EqImm, I32NeImm, I32Eqz, I32AddShl, I32XorRotl,
+        I64Add, I64Sub, I64Mul, I64And, I64Or, I64Xor, I64Shl, I64ShrU,
+        I64AddImm, I64AndImm, I64ShlImm, I64ShrUImm, I64ShrSImm, I64ExtendI32U, I64ExtendI32S,
+        BrIfNez, BrIfEqz, BrI64Eqz, BrI64Nez,
+        BrI32Eq, BrI32Ne, BrI32LtS, BrI32LtU, BrI32GtS, BrI32GtU, BrI32LeS, BrI32LeU,
+        BrI32GeS, BrI32GeU,
+        BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
+        BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
+        BrI64Eq, BrI64Ne, BrI64LtU,
+        Load8U, Load8S, Load16U, Load16S, Load32, Load32S, Load64,
+        Load8UAdd, Load16UAdd, Load16SAdd, Load32Add, Load64Add,
+        Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
+        Load16UAddShl, Load16SAddShl, Load32AddShl, Load64AddShl,
+        Store8, Store16, Store32, Store64, Store8Imm, Store32Imm, Store64Imm,
+    }
+    t
+};
 
 /// How to run one instruction type on the hot state.
 trait Op {
@@ -115,17 +244,46 @@ for_each_op!(ops);
 /// Runs from `ip` until an instruction stops; `ctx.stop_pc` then holds its offset.
 #[inline(always)]
 pub(super) fn enter(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: &mut [u8]) -> Stop {
-    next(ctx, ip, regs, mem.as_mut_ptr(), 0.0)
+    next(ctx, ip, regs, mem.as_mut_ptr(), 0.0, 0)
 }
 
 /// Calls the handler of the instruction at `ip` (in tail position: a jump).
 #[inline(always)]
-fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, facc: f64) -> Stop {
+fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, facc: f64, iacc: u64) -> Stop {
     // SAFETY: `ip` points at the gap in front of an instruction of the current module's code
     // (see `Hot::run` for why that always holds), which holds that instruction's handler
     // (`write_handler`, called for every instruction the code was built from).
     let h = unsafe { core::ptr::read_unaligned(ip.0.cast::<Handler>()) };
-    h(ctx, ip, regs, Pad::uninit(), mem, facc)
+    h(ctx, ip, regs, Pad::uninit(), mem, facc, iacc)
+}
+
+/// The body of a handler: rebuilds the hot state from the arguments, runs `$exec` on it (with
+/// `$hot` the state and `$at` the instruction's opcode), then goes on to the next handler.
+macro_rules! step {
+    ($ctx:ident, $ip:ident, $regs:ident, $mem:ident, $facc:ident, $iacc:ident, |$hot:ident, $at:ident| $exec:expr) => {{
+        // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably
+        // for the whole dispatch; only one handler runs at a time, and this slice dies before
+        // the next.
+        let mem_slice = unsafe { core::slice::from_raw_parts_mut($mem, $ctx.mem_len) };
+        let mut hot = Hot {
+            pc: $ip,
+            regs: $regs,
+            mem: mem_slice,
+            ctx: $ctx,
+            facc: $facc,
+            iacc: $iacc,
+        };
+        let ($hot, $at) = (&mut hot, $ip.0.wrapping_add(GAP));
+        let r = $exec;
+        let (ip, regs, facc, iacc) = (hot.pc, hot.regs, hot.facc, hot.iacc);
+        match r {
+            Ok(()) => next($ctx, ip, regs, $mem, facc, iacc),
+            Err(stop) => {
+                $ctx.stop_pc = $ctx.offset(ip);
+                stop
+            }
+        }
+    }};
 }
 
 /// The handler of instruction type `I`.
@@ -136,32 +294,35 @@ fn handler<I: Op>(
     _: Pad,
     mem: *mut u8,
     facc: f64,
+    iacc: u64,
 ) -> Stop {
-    // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably for
-    // the whole dispatch; only one handler runs at a time, and this slice dies before the next.
-    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
-    let mut hot = Hot {
-        pc: ip,
-        regs,
-        mem: mem_slice,
-        ctx,
-        facc,
-    };
     // SAFETY: this handler was chosen by the opcode after the gap at `ip`, which starts a
     // whole instruction of type `I` (see `next`).
-    let r = unsafe { I::exec(&mut hot, ip.0.wrapping_add(GAP)) };
-    let (ip, regs, facc) = (hot.pc, hot.regs, hot.facc);
-    match r {
-        Ok(()) => next(ctx, ip, regs, mem, facc),
-        Err(stop) => {
-            ctx.stop_pc = ctx.offset(ip);
-            stop
-        }
-    }
+    step!(ctx, ip, regs, mem, facc, iacc, |hot, at| unsafe {
+        I::exec(hot, at)
+    })
+}
+
+/// The handler of instruction type `I` that reads the operands in mask `M` from the integer
+/// accumulator ([`AccOp`]).
+fn handler_acc<I: AccOp, const M: u8>(
+    ctx: &mut Ctx<'_>,
+    ip: Ip,
+    regs: *mut u64,
+    _: Pad,
+    mem: *mut u8,
+    facc: f64,
+    iacc: u64,
+) -> Stop {
+    // SAFETY: as in `handler`: `write_handler` chose this handler for an instruction of type
+    // `I`.
+    step!(ctx, ip, regs, mem, facc, iacc, |hot, at| unsafe {
+        I::exec_acc::<M>(hot, at)
+    })
 }
 
 /// The handler of a byte that is no opcode (verified code never reaches it).
-fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8, _: f64) -> Stop {
+fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8, _: f64, _: u64) -> Stop {
     ctx.stop_pc = ctx.offset(ip);
     Stop::BadCode
 }

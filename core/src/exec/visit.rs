@@ -6,22 +6,73 @@
 use super::{Executor, Flow, GAP, Stop};
 use ember_bytecode::*;
 
+/// An operand read: from slot `$slot`, or (if `$acc` holds) from the integer accumulator, as
+/// the type `$get` names (see `Hot::iacc`).
+macro_rules! opnd {
+    ($s:ident $acc:tt $get:ident $slot:expr) => {
+        if $acc {
+            <$get as super::fast::FromAcc>::from_acc($s.iacc)
+        } else {
+            $s.$get($slot)
+        }
+    };
+}
+
+/// The `@acc` form of a family member, expanded by `threaded.rs` twice: with `impls`, `$Ty`
+/// as an instruction whose slot operands `$f` (in order) may come from the integer
+/// accumulator (`threaded::AccOp`, run by `$body` with the mask `$m`); with a table's name
+/// `$p`, its entry in the table of instructions that write their result to `dst` with `set`
+/// (and so to the accumulator): `$produces`. `@produces`: only that entry, `true`.
+#[cfg_attr(not(ember_tail_dispatch), allow(unused_macros))]
+macro_rules! acc_op {
+    (@produces impls $Ty:ident) => {};
+    (@produces $p:ident $Ty:ident) => {
+        $p[opcode_key($Ty::OPCODE)] = true;
+    };
+    (impls $Ty:ident [$($f:ident)*] $produces:literal |$s:ident, $i:ident, $m:ident| $body:expr) => {
+        impl AccOp for $Ty {
+            fn operands(instr: &[u8]) -> [Option<Slot>; 2] {
+                let mut r = [None; 2];
+                if let Some(i) = $Ty::decode(instr, 0) {
+                    let mut k = 0;
+                    $( r[k] = Some(i.$f); k += 1; )*
+                    let _ = k;
+                }
+                r
+            }
+            #[inline(always)]
+            unsafe fn exec_acc<const M: u8>($s: &mut Hot<'_, '_>, ip: *const u8) -> Flow {
+                // SAFETY: `ip` points at a whole instruction of this type (caller's guarantee).
+                let $i = unsafe { $Ty::decode_ptr(ip) };
+                let $m = M;
+                $body
+            }
+        }
+    };
+    ($p:ident $Ty:ident [$($f:ident)*] $produces:literal |$s:ident, $i:ident, $m:ident| $body:expr) => {
+        $p[opcode_key($Ty::OPCODE)] = $produces;
+    };
+}
+
 /// `dst = f(lhs, rhs)`.
 macro_rules! bin {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [lhs rhs] true |s, i, m| bin!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set |$a, $b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $ml $get $i.lhs);
+        let $b = opnd!($s $mr $get $i.rhs);
+        $s.$set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.lhs);
-            let $b = self.$get(i.rhs);
-            self.$set(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            bin!(@body self i false false $get $set |$a, $b| $e; $Ty)
         }
     )*};
 }
@@ -29,19 +80,22 @@ macro_rules! bin {
 /// `dst = f(lhs, imm)`.
 macro_rules! bin_imm {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [lhs] true |s, i, m| bin_imm!(@body s i (m & 1 != 0) $get $set |$a, $b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ml:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $ml $get $i.lhs);
+        let $b = $i.imm;
+        $s.$set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.lhs);
-            let $b = i.imm;
-            self.$set(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            bin_imm!(@body self i false $get $set |$a, $b| $e; $Ty)
         }
     )*};
 }
@@ -51,10 +105,10 @@ macro_rules! bin_imm {
 /// either side.
 macro_rules! bin_fimm {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
+        acc_op!(@produces $p $Ty);
     )*};
     ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         #[inline(always)]
@@ -81,18 +135,21 @@ macro_rules! fimm_operand {
 /// `dst = f(src)`.
 macro_rules! un {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [src] true |s, i, m| un!(@body s i (m & 1 != 0) $get $set |$a| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ma:tt $get:ident $set:ident |$a:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $ma $get $i.src);
+        $s.$set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.src);
-            self.$set(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            un!(@body self i false $get $set |$a| $e; $Ty)
         }
     )*};
 }
@@ -100,18 +157,21 @@ macro_rules! un {
 /// Branch if `cond(lhs, rhs)`.
 macro_rules! br_cmp {
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [lhs rhs] false |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $ml $get $i.lhs);
+        let $b = opnd!($s $mr $get $i.rhs);
+        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.lhs);
-            let $b = self.$get(i.rhs);
-            if $e { self.branch(i.offset) } else { self.pc += GAP + $Ty::SIZE }
-            Ok(())
+            br_cmp!(@body self i false false $get |$a, $b| $e; $Ty)
         }
     )*};
 }
@@ -119,18 +179,21 @@ macro_rules! br_cmp {
 /// Branch if `cond(lhs, imm)`.
 macro_rules! br_cmp_imm {
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [lhs] false |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $ml $get $i.lhs);
+        let $b = $i.imm;
+        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.lhs);
-            let $b = i.imm;
-            if $e { self.branch(i.offset) } else { self.pc += GAP + $Ty::SIZE }
-            Ok(())
+            br_cmp_imm!(@body self i false $get |$a, $b| $e; $Ty)
         }
     )*};
 }
@@ -138,17 +201,20 @@ macro_rules! br_cmp_imm {
 /// Branch if `cond(value in cond)`.
 macro_rules! br_un {
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [cond] false |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr; $Ty:ident) => {{
+        let $a = opnd!($s $mc $get $i.cond);
+        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = self.$get(i.cond);
-            if $e { self.branch(i.offset) } else { self.pc += GAP + $Ty::SIZE }
-            Ok(())
+            br_un!(@body self i false $get |$a| $e; $Ty)
         }
     )*};
 }
@@ -156,18 +222,21 @@ macro_rules! br_un {
 /// Loads: `dst = extend(mem[addr + offset])`.
 macro_rules! load {
     (@stub $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [addr] true |s, i, m| load!(@body s i (m & 1 != 0) $n |$b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ma:tt $n:literal |$b:ident| $e:expr; $Ty:ident) => {{
+        let $b = $s.load_ea::<$n>(opnd!($s $ma u32 $i.addr), $i.offset)?;
+        $s.set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $b = self.load::<$n>(i.addr, i.offset)?;
-            self.set(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            load!(@body self i false $n |$b| $e; $Ty)
         }
     )*};
 }
@@ -180,44 +249,70 @@ macro_rules! load_add {
         handler!(@stub #[inline(always)] fn $imm_name(&mut self, i: $ImmTy) -> Flow {});
         handler!(@stub #[inline(always)] fn $shl_name(&mut self, i: $ShlTy) -> Flow {});
     )*};
-    ($($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        load_add!(@one $name $Ty $n |$b| $e, |s, i| s.u32(i.index));
-        load_add!(@one $imm_name $ImmTy $n |$b| $e, |_s, i| i.imm as u32);
-        load_add!(@one $shl_name $ShlTy $n |$b| $e, |s, i| s.u32(i.index).wrapping_shl(i.imm as u32));
+    (@acc $p:ident $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [addr index] true |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) index $n |$b| $e; $Ty));
+        acc_op!($p $ImmTy [addr] true |s, i, m| load_add!(@body s i (m & 1 != 0) false imm $n |$b| $e; $ImmTy));
+        acc_op!($p $ShlTy [addr index] true |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) shl $n |$b| $e; $ShlTy));
     )*};
-    (@one $name:ident $Ty:ident $n:literal |$b:ident| $e:expr, |$s:ident, $i:ident| $x:expr) => {
+    (@x $s:ident $i:ident $mi:tt index) => { opnd!($s $mi u32 $i.index) };
+    (@x $s:ident $i:ident $mi:tt imm) => { $i.imm as u32 };
+    (@x $s:ident $i:ident $mi:tt shl) => { opnd!($s $mi u32 $i.index).wrapping_shl($i.imm as u32) };
+    (@body $s:ident $i:ident $ma:tt $mi:tt $x:ident $n:literal |$b:ident| $e:expr; $Ty:ident) => {{
+        let a = opnd!($s $ma u32 $i.addr).wrapping_add(load_add!(@x $s $i $mi $x));
+        let $b = $s.load_ea::<$n>(a, $i.offset)?;
+        $s.set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
+    ($($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        fn $name(&mut self, $i: $Ty) -> Flow {
-            let $s = &*self;
-            let a = self.u32($i.addr).wrapping_add($x);
-            let $b = self.load_ea::<$n>(a, $i.offset)?;
-            self.set($i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+        fn $name(&mut self, i: $Ty) -> Flow {
+            load_add!(@body self i false false index $n |$b| $e; $Ty)
         }
-    };
+        #[inline(always)]
+        fn $imm_name(&mut self, i: $ImmTy) -> Flow {
+            load_add!(@body self i false false imm $n |$b| $e; $ImmTy)
+        }
+        #[inline(always)]
+        fn $shl_name(&mut self, i: $ShlTy) -> Flow {
+            load_add!(@body self i false false shl $n |$b| $e; $ShlTy)
+        }
+    )*};
 }
 
 /// Stores: `mem[addr + offset] = low bytes of v`, where `v` is the value in slot `value`
 /// (`slot`) or the constant `imm` sign-extended to 64 bits (`imm`).
 macro_rules! store {
-    (@value $self:ident $i:ident slot) => { $self.get($i.value) };
-    (@value $self:ident $i:ident imm) => { i64::from($i.imm) };
     (@stub $($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
-        #[inline(always)]
-        fn $name(&mut self, _: $Ty) -> Flow {
-            Err(Stop::BadCode)
-        }
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
+        store!(@acc_one $p $Ty $from $n);
+    )*};
+    (@acc_one $p:ident $Ty:ident slot $n:literal) => {
+        acc_op!($p $Ty [addr value] false |s, i, m| store!(@body s i (m & 1 != 0) (m & 2 != 0) slot $n; $Ty));
+    };
+    (@acc_one $p:ident $Ty:ident imm $n:literal) => {
+        acc_op!($p $Ty [addr] false |s, i, m| store!(@body s i (m & 1 != 0) false imm $n; $Ty));
+    };
+    (@value $s:ident $i:ident $mv:tt slot) => { opnd!($s $mv u64 $i.value) };
+    (@value $s:ident $i:ident $mv:tt imm) => { i64::from($i.imm) };
+    (@body $s:ident $i:ident $ma:tt $mv:tt $from:ident $n:literal; $Ty:ident) => {{
+        let v = store!(@value $s $i $mv $from).to_le_bytes();
+        let mut b = [0u8; $n];
+        b.copy_from_slice(&v[..$n]);
+        if $ma {
+            $s.store_ea::<$n>(opnd!($s true u32 $i.addr), $i.offset, b)?;
+        } else {
+            $s.store::<$n>($i.addr, $i.offset, b)?;
+        }
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let v = store!(@value self i $from).to_le_bytes();
-            let mut b = [0u8; $n];
-            b.copy_from_slice(&v[..$n]);
-            self.store::<$n>(i.addr, i.offset, b)?;
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            store!(@body self i false false $from $n; $Ty)
         }
     )*};
 }
@@ -227,13 +322,19 @@ macro_rules! bin_fused {
     (@stub $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [lhs rhs] true |s, i, m| bin_fused!(@body s i (m & 1 != 0) (m & 2 != 0) |$a, $b, $k| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ml:tt $mr:tt |$a:ident, $b:ident, $k:ident| $e:expr; $Ty:ident) => {{
+        let ($a, $b, $k) = (opnd!($s $ml u32 $i.lhs), opnd!($s $mr u32 $i.rhs), $i.imm);
+        $s.set_u32($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let ($a, $b, $k) = (self.u32(i.lhs), self.u32(i.rhs), i.imm);
-            self.set_u32(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            bin_fused!(@body self i false false |$a, $b, $k| $e; $Ty)
         }
     )*};
 }
@@ -242,6 +343,7 @@ macro_rules! bin_fused {
 /// from a slot, the accumulator (`acc`) or the immediate (`bits`), and the result goes to
 /// `dst` (`slot`) or the accumulator (`acc`).
 macro_rules! facc {
+    (@acc $p:ident $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -265,6 +367,7 @@ macro_rules! facc {
 
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
 macro_rules! handler {
+    (@acc $p:ident $($t:tt)*) => {};
     (@stub #[inline(always)] fn $name:ident(&mut $self:ident, $i:tt: $Ty:ty $(, $t:ident: $TT:ty)?) -> Flow $body:block) => {
         #[inline(always)]
         fn $name(&mut $self, _: $Ty $(, _: $TT)?) -> Flow {
@@ -280,22 +383,22 @@ macro_rules! handler {
 /// The handlers that only touch slots, `pc` and memory 0: shared by the executor and the fast
 /// loop ([`super::fast::Hot`]), which provide the same `get`/`set`/`load`/`store`/`branch`.
 macro_rules! pure_handlers {
-    ($(@$stub:ident)?) => {
+    ($(@$stub:ident $($arg:ident)*)?) => {
         // ---- control ----
 
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
 
         fn unreachable(&mut self, _: Unreachable) -> Flow {
             Err(TrapCode::Unreachable.into())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn copy(&mut self, i: Copy) -> Flow {
             let v = self.get(i.src);
             self.set(i.dst, v);
             self.pc += GAP + Copy::SIZE;
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn copy_many(&mut self, i: CopyMany, tail: Tail<'_, Slot>) -> Flow {
             for (k, src) in tail.iter().enumerate() {
                 let v = self.get(src);
@@ -304,24 +407,24 @@ macro_rules! pure_handlers {
             self.pc += GAP + i.len();
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn const32(&mut self, i: Const32) -> Flow {
             self.set_u32(i.dst, i.value);
             self.pc += GAP + Const32::SIZE;
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn const64(&mut self, i: Const64) -> Flow {
             self.set_u64(i.dst, i.value);
             self.pc += GAP + Const64::SIZE;
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn br(&mut self, i: Br) -> Flow {
             self.branch(i.offset);
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn br_table(&mut self, i: BrTable, tail: Tail<'_, BrOffset>) -> Flow {
             let last = tail.len().checked_sub(1).ok_or(Stop::BadCode)?;
             let k = (self.u32(i.index) as usize).min(last);
@@ -329,7 +432,7 @@ macro_rules! pure_handlers {
             self.branch(off);
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn select(&mut self, i: Select) -> Flow {
             let v = if self.u32(i.cond) != 0 {
                 self.get(i.if_true)
@@ -343,13 +446,13 @@ macro_rules! pure_handlers {
 
         // ---- fused compare-and-branch ----
 
-        br_un! { $(@$stub)?
+        br_un! { $(@$stub $($arg)*)?
             br_if_nez BrIfNez: u32 |c| c != 0;
             br_if_eqz BrIfEqz: u32 |c| c == 0;
             br_i64_eqz BrI64Eqz: u64 |c| c == 0;
             br_i64_nez BrI64Nez: u64 |c| c != 0;
         }
-        br_cmp! { $(@$stub)?
+        br_cmp! { $(@$stub $($arg)*)?
             br_i32_eq BrI32Eq: u32 |a, b| a == b;
             br_i32_ne BrI32Ne: u32 |a, b| a != b;
             br_i32_lt_s BrI32LtS: i32 |a, b| a < b;
@@ -371,7 +474,7 @@ macro_rules! pure_handlers {
             br_i64_ge_s BrI64GeS: i64 |a, b| a >= b;
             br_i64_ge_u BrI64GeU: u64 |a, b| a >= b;
         }
-        br_cmp_imm! { $(@$stub)?
+        br_cmp_imm! { $(@$stub $($arg)*)?
             br_i32_eq_imm BrI32EqImm: i32 |a, b| a == b;
             br_i32_ne_imm BrI32NeImm: i32 |a, b| a != b;
             br_i32_lt_s_imm BrI32LtSImm: i32 |a, b| a < b;
@@ -386,13 +489,13 @@ macro_rules! pure_handlers {
 
         // ---- i32 ----
 
-        un! { $(@$stub)?
+        un! { $(@$stub $($arg)*)?
             i32_eqz I32Eqz: u32 -> set_bool |a| a == 0;
             i32_clz I32Clz: u32 -> set_u32 |a| a.leading_zeros();
             i32_ctz I32Ctz: u32 -> set_u32 |a| a.trailing_zeros();
             i32_popcnt I32Popcnt: u32 -> set_u32 |a| a.count_ones();
         }
-        bin! { $(@$stub)?
+        bin! { $(@$stub $($arg)*)?
             i32_eq I32Eq: u32 -> set_bool |a, b| a == b;
             i32_ne I32Ne: u32 -> set_bool |a, b| a != b;
             i32_lt_s I32LtS: i32 -> set_bool |a, b| a < b;
@@ -419,7 +522,7 @@ macro_rules! pure_handlers {
             i32_rotl I32Rotl: u32 -> set_u32 |a, b| a.rotate_left(b % 32);
             i32_rotr I32Rotr: u32 -> set_u32 |a, b| a.rotate_right(b % 32);
         }
-        bin_imm! { $(@$stub)?
+        bin_imm! { $(@$stub $($arg)*)?
             i32_add_imm I32AddImm: u32 -> set_u32 |a, b| a.wrapping_add(b as u32);
             i32_mul_imm I32MulImm: u32 -> set_u32 |a, b| a.wrapping_mul(b as u32);
             i32_and_imm I32AndImm: u32 -> set_u32 |a, b| a & b as u32;
@@ -441,11 +544,11 @@ macro_rules! pure_handlers {
             i32_ge_s_imm I32GeSImm: i32 -> set_bool |a, b| a >= b;
             i32_ge_u_imm I32GeUImm: u32 -> set_bool |a, b| a >= b as u32;
         }
-        bin_fused! { $(@$stub)?
+        bin_fused! { $(@$stub $($arg)*)?
             i32_add_shl I32AddShl |a, b, k| a.wrapping_add(b.wrapping_shl(k as u32));
             i32_xor_rotl I32XorRotl |a, b, k| a ^ b.rotate_left(k as u32 & 31);
         }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn i32_sub_imm_lhs(&mut self, i: I32SubImmLhs) -> Flow {
             let v = (i.imm as u32).wrapping_sub(self.u32(i.rhs));
             self.set_u32(i.dst, v);
@@ -455,13 +558,13 @@ macro_rules! pure_handlers {
 
         // ---- i64 ----
 
-        un! { $(@$stub)?
+        un! { $(@$stub $($arg)*)?
             i64_eqz I64Eqz: u64 -> set_bool |a| a == 0;
             i64_clz I64Clz: u64 -> set_u64 |a| u64::from(a.leading_zeros());
             i64_ctz I64Ctz: u64 -> set_u64 |a| u64::from(a.trailing_zeros());
             i64_popcnt I64Popcnt: u64 -> set_u64 |a| u64::from(a.count_ones());
         }
-        bin! { $(@$stub)?
+        bin! { $(@$stub $($arg)*)?
             i64_eq I64Eq: u64 -> set_bool |a, b| a == b;
             i64_ne I64Ne: u64 -> set_bool |a, b| a != b;
             i64_lt_s I64LtS: i64 -> set_bool |a, b| a < b;
@@ -488,7 +591,7 @@ macro_rules! pure_handlers {
             i64_rotl I64Rotl: u64 -> set_u64 |a, b| a.rotate_left((b % 64) as u32);
             i64_rotr I64Rotr: u64 -> set_u64 |a, b| a.rotate_right((b % 64) as u32);
         }
-        bin_imm! { $(@$stub)?
+        bin_imm! { $(@$stub $($arg)*)?
             i64_add_imm I64AddImm: u64 -> set_u64 |a, b| a.wrapping_add(b as i64 as u64);
             i64_mul_imm I64MulImm: u64 -> set_u64 |a, b| a.wrapping_mul(b as i64 as u64);
             i64_and_imm I64AndImm: u64 -> set_u64 |a, b| a & b as i64 as u64;
@@ -510,7 +613,7 @@ macro_rules! pure_handlers {
             i64_ge_s_imm I64GeSImm: i64 -> set_bool |a, b| a >= i64::from(b);
             i64_ge_u_imm I64GeUImm: u64 -> set_bool |a, b| a >= b as i64 as u64;
         }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn i64_sub_imm_lhs(&mut self, i: I64SubImmLhs) -> Flow {
             let v = (i.imm as i64 as u64).wrapping_sub(self.u64(i.rhs));
             self.set_u64(i.dst, v);
@@ -520,7 +623,7 @@ macro_rules! pure_handlers {
 
         // ---- f32 / f64 ----
 
-        un! { $(@$stub)?
+        un! { $(@$stub $($arg)*)?
             f32_abs F32Abs: u32 -> set_u32 |a| a & 0x7fff_ffff;
             f32_neg F32Neg: u32 -> set_u32 |a| a ^ 0x8000_0000;
             f32_ceil F32Ceil: f32 -> set_f32 |a| float::f32_ceil(a);
@@ -536,7 +639,7 @@ macro_rules! pure_handlers {
             f64_nearest F64Nearest: f64 -> set_f64 |a| float::f64_nearest(a);
             f64_sqrt F64Sqrt: f64 -> set_f64 |a| float::f64_sqrt(a);
         }
-        bin! { $(@$stub)?
+        bin! { $(@$stub $($arg)*)?
             f32_eq F32Eq: f32 -> set_bool |a, b| a == b;
             f32_ne F32Ne: f32 -> set_bool |a, b| a != b;
             f32_lt F32Lt: f32 -> set_bool |a, b| a < b;
@@ -564,7 +667,7 @@ macro_rules! pure_handlers {
             f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
         }
-        facc! { $(@$stub)?
+        facc! { $(@$stub $($arg)*)?
             f64_add_to_acc F64AddToAcc: slot lhs, slot rhs -> acc |a, b| a + b;
             f64_add_acc_lhs F64AddAccLhs: acc lhs, slot rhs -> slot |a, b| a + b;
             f64_add_acc_rhs F64AddAccRhs: slot lhs, acc rhs -> slot |a, b| a + b;
@@ -604,21 +707,21 @@ macro_rules! pure_handlers {
             f64_div_imm_lhs_acc_rhs F64DivImmLhsAccRhs: bits value, acc rhs -> slot |a, b| a / b;
             f64_div_imm_lhs_acc_rhs_to_acc F64DivImmLhsAccRhsToAcc: bits value, acc rhs -> acc |a, b| a / b;
         }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn f64_mul_add(&mut self, i: F64MulAdd) -> Flow {
             let v = self.f64(i.lhs) * self.f64(i.rhs) + self.f64(i.addend);
             self.set_f64(i.dst, v);
             self.pc += GAP + F64MulAdd::SIZE;
             Ok(())
         } }
-        handler! { $(@$stub)? #[inline(always)]
+        handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn f64_add_mul(&mut self, i: F64AddMul) -> Flow {
             let v = self.f64(i.addend) + self.f64(i.lhs) * self.f64(i.rhs);
             self.set_f64(i.dst, v);
             self.pc += GAP + F64AddMul::SIZE;
             Ok(())
         } }
-        bin_fimm! { $(@$stub)?
+        bin_fimm! { $(@$stub $($arg)*)?
             f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a + b;
             f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a - b;
             f32_mul_imm F32MulImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a * b;
@@ -636,7 +739,7 @@ macro_rules! pure_handlers {
 
         // ---- memory ----
 
-        load! { $(@$stub)?
+        load! { $(@$stub $($arg)*)?
             load8_s Load8S: 1 |b| i8::from_le_bytes(b) as i64 as u64;
             load8_u Load8U: 1 |b| u64::from(b[0]);
             load16_s Load16S: 2 |b| i16::from_le_bytes(b) as i64 as u64;
@@ -645,7 +748,7 @@ macro_rules! pure_handlers {
             load32 Load32: 4 |b| u64::from(u32::from_le_bytes(b));
             load64 Load64: 8 |b| u64::from_le_bytes(b);
         }
-        load_add! { $(@$stub)?
+        load_add! { $(@$stub $($arg)*)?
             load8_s_add Load8SAdd load8_s_add_imm Load8SAddImm load8_s_add_shl Load8SAddShl: 1 |b| i8::from_le_bytes(b) as i64 as u64;
             load8_u_add Load8UAdd load8_u_add_imm Load8UAddImm load8_u_add_shl Load8UAddShl: 1 |b| u64::from(b[0]);
             load16_s_add Load16SAdd load16_s_add_imm Load16SAddImm load16_s_add_shl Load16SAddShl: 2 |b| i16::from_le_bytes(b) as i64 as u64;
@@ -654,7 +757,7 @@ macro_rules! pure_handlers {
             load32_add Load32Add load32_add_imm Load32AddImm load32_add_shl Load32AddShl: 4 |b| u64::from(u32::from_le_bytes(b));
             load64_add Load64Add load64_add_imm Load64AddImm load64_add_shl Load64AddShl: 8 |b| u64::from_le_bytes(b);
         }
-        store! { $(@$stub)?
+        store! { $(@$stub $($arg)*)?
             store8 Store8 slot: 1;
             store16 Store16 slot: 2;
             store32 Store32 slot: 4;
@@ -667,7 +770,7 @@ macro_rules! pure_handlers {
 
         // ---- conversions ----
 
-        un! { $(@$stub)?
+        un! { $(@$stub $($arg)*)?
             i64_extend_i32_u I64ExtendI32U: u32 -> set_u64 |a| u64::from(a);
             i64_extend_i32_s I64ExtendI32S: i32 -> set_i64 |a| i64::from(a);
             i32_extend8_s I32Extend8S: u32 -> set_i32 |a| i32::from(a as i8);
@@ -701,15 +804,17 @@ macro_rules! pure_handlers {
             f32_demote_f64 F32DemoteF64: f64 -> set_f32 |a| float::demote(a);
             f64_promote_f32 F64PromoteF32: f32 -> set_f64 |a| float::promote(a);
         }
-        un! { $(@$stub)?
+        un! { $(@$stub $($arg)*)?
             ref_is_null RefIsNull: u64 -> set_bool |a| a == 0;
         }
     };
 }
 
+#[cfg(ember_tail_dispatch)]
+pub(super) use acc_op;
 pub(super) use {
     bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    load, load_add, pure_handlers, store, un,
+    load, load_add, opnd, pure_handlers, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {
