@@ -24,8 +24,8 @@
 
 use super::fast::{Ctx, Hot, Ip};
 use super::visit::{
-    acc_op, bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, handler, load,
-    load_add, opnd, pure_handlers, store, un,
+    acc_op, bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand,
+    handler, load, load_add, opnd, pure_handlers, store, un,
 };
 use super::{Flow, Stop, float, numeric};
 use core::mem::MaybeUninit;
@@ -124,8 +124,11 @@ static PRODUCES: [bool; 512] = {
     // Explicit handlers (`handler!`) that end with `set(dst, …)`.
     p[opcode_key(Const32::OPCODE)] = true;
     p[opcode_key(Const64::OPCODE)] = true;
-    p[opcode_key(Copy::OPCODE)] = true;
     p[opcode_key(Select::OPCODE)] = true;
+    p[opcode_key(I32SubImmLhs::OPCODE)] = true;
+    p[opcode_key(I64SubImmLhs::OPCODE)] = true;
+    p[opcode_key(F64MulAdd::OPCODE)] = true;
+    p[opcode_key(F64AddMul::OPCODE)] = true;
     p
 };
 
@@ -181,6 +184,16 @@ static ACC: [Option<Pick>; 512] = {
         Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
         Load16UAddShl, Load16SAddShl, Load32AddShl, Load64AddShl,
         Store8, Store16, Store32, Store64, Store8Imm, Store32Imm, Store64Imm,
+        Copy, I64MulImm64,
+        F64Add, F64Sub, F64Mul, F64Div, F64Lt, F64Gt, F64Le, F64Ge,
+        F64AddImm, F64SubImm, F64MulImm, F64DivImm, F64SubImmLhs, F64DivImmLhs,
+        F64AddToAcc, F64SubToAcc, F64MulToAcc, F64DivToAcc,
+        F64AddAccLhs, F64SubAccLhs, F64MulAccLhs, F64DivAccLhs,
+        F64AddAccRhs, F64SubAccRhs, F64MulAccRhs, F64DivAccRhs,
+        F64AddAccLhsToAcc, F64SubAccLhsToAcc, F64MulAccLhsToAcc, F64DivAccLhsToAcc,
+        F64AddAccRhsToAcc, F64SubAccRhsToAcc, F64MulAccRhsToAcc, F64DivAccRhsToAcc,
+        F64AddImmToAcc, F64SubImmToAcc, F64MulImmToAcc, F64DivImmToAcc,
+        F64SubImmLhsToAcc, F64DivImmLhsToAcc,
     }
     t
 };

@@ -19,7 +19,8 @@ macro_rules! opnd {
 }
 
 /// The `@acc` form of a family member, expanded by `threaded.rs` twice: with `impls`, `$Ty`
-/// as an instruction whose slot operands `$f` (in order) may come from the integer
+/// as an instruction whose slot operands (the fields `$f` in order, or the array `$ops` of
+/// the decoded instruction `$oi`, `None` where an operand is no slot) may come from the integer
 /// accumulator (`threaded::AccOp`, run by `$body` with the mask `$m`); with a table's name
 /// `$p`, its entry in the table of instructions that write their result to `dst` with `set`
 /// (and so to the accumulator): `$produces`. `@produces`: only that entry, `true`.
@@ -29,18 +30,22 @@ macro_rules! acc_op {
     (@produces $p:ident $Ty:ident) => {
         $p[opcode_key($Ty::OPCODE)] = true;
     };
-    (impls $Ty:ident [$($f:ident)*] $produces:literal |$s:ident, $i:ident, $m:ident| $body:expr) => {
+    ($p:ident $Ty:ident [$f0:ident $($f1:ident)?] $($rest:tt)*) => {
+        acc_op!($p $Ty {|i| [Some(i.$f0), acc_op!(@opt $(i.$f1)?)]} $($rest)*);
+    };
+    (@opt $f:expr) => { Some($f) };
+    (@opt) => { None };
+    (impls $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr) => {
         impl AccOp for $Ty {
+            #[allow(unused_variables)] // (forms with no slot operand)
             fn operands(instr: &[u8]) -> [Option<Slot>; 2] {
-                let mut r = [None; 2];
-                if let Some(i) = $Ty::decode(instr, 0) {
-                    let mut k = 0;
-                    $( r[k] = Some(i.$f); k += 1; )*
-                    let _ = k;
+                match $Ty::decode(instr, 0) {
+                    Some($oi) => $ops,
+                    None => [None; 2],
                 }
-                r
             }
             #[inline(always)]
+            #[allow(unused_variables)]
             unsafe fn exec_acc<const M: u8>($s: &mut Hot<'_, '_>, ip: *const u8) -> Flow {
                 // SAFETY: `ip` points at a whole instruction of this type (caller's guarantee).
                 let $i = unsafe { $Ty::decode_ptr(ip) };
@@ -49,7 +54,7 @@ macro_rules! acc_op {
             }
         }
     };
-    ($p:ident $Ty:ident [$($f:ident)*] $produces:literal |$s:ident, $i:ident, $m:ident| $body:expr) => {
+    ($p:ident $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr) => {
         $p[opcode_key($Ty::OPCODE)] = $produces;
     };
 }
@@ -60,7 +65,7 @@ macro_rules! bin {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] true |s, i, m| bin!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] true, |s, i, m| bin!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -83,7 +88,7 @@ macro_rules! bin_imm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs] true |s, i, m| bin_imm!(@body s i (m & 1 != 0) $get $set |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs] true, |s, i, m| bin_imm!(@body s i (m & 1 != 0) $get $set |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -108,28 +113,35 @@ macro_rules! bin_fimm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
-        acc_op!(@produces $p $Ty);
+        acc_op!($p $Ty {|i| [fimm_operand!(@slot $ak i.$af), fimm_operand!(@slot $bk i.$bf)]} true,
+            |s, i, m| bin_fimm!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set, $from |$a: $ak $af, $b: $bk $bf| $e; $Ty));
     )*};
+    (@body $s:ident $i:ident $ma:tt $mb:tt $get:ident $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr; $Ty:ident) => {{
+        let $a = fimm_operand!($s $ma, $get, $from, $ak $i.$af);
+        let $b = fimm_operand!($s $mb, $get, $from, $bk $i.$bf);
+        $s.$set($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = fimm_operand!(self, $get, $from, $ak i.$af);
-            let $b = fimm_operand!(self, $get, $from, $bk i.$bf);
-            self.$set(i.dst, $e);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            bin_fimm!(@body self i false false $get $set, $from |$a: $ak $af, $b: $bk $bf| $e; $Ty)
         }
     )*};
 }
 
-/// One operand of [`bin_fimm`]: a slot's value, or a constant's bits.
+/// One operand of [`bin_fimm`]: a slot's value (from the accumulator if `$m` holds), or a
+/// constant's bits; with `@slot`, the slot if it is one.
 macro_rules! fimm_operand {
-    ($self:ident, $get:ident, $from:path, slot $v:expr) => {
-        $self.$get($v)
+    ($self:ident $m:tt, $get:ident, $from:path, slot $v:expr) => {
+        opnd!($self $m $get $v)
     };
-    ($self:ident, $get:ident, $from:path, bits $v:expr) => {
+    ($self:ident $m:tt, $get:ident, $from:path, bits $v:expr) => {
         $from($v)
     };
+    (@slot slot $v:expr) => { Some($v) };
+    (@slot bits $v:expr) => { None };
 }
 
 /// `dst = f(src)`.
@@ -138,7 +150,7 @@ macro_rules! un {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [src] true |s, i, m| un!(@body s i (m & 1 != 0) $get $set |$a| $e; $Ty));
+        acc_op!($p $Ty [src] true, |s, i, m| un!(@body s i (m & 1 != 0) $get $set |$a| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ma:tt $get:ident $set:ident |$a:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ma $get $i.src);
@@ -160,7 +172,7 @@ macro_rules! br_cmp {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] false |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] false, |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -182,7 +194,7 @@ macro_rules! br_cmp_imm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs] false |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs] false, |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -204,7 +216,7 @@ macro_rules! br_un {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [cond] false |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
+        acc_op!($p $Ty [cond] false, |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $mc $get $i.cond);
@@ -225,7 +237,7 @@ macro_rules! load {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [addr] true |s, i, m| load!(@body s i (m & 1 != 0) $n |$b| $e; $Ty));
+        acc_op!($p $Ty [addr] true, |s, i, m| load!(@body s i (m & 1 != 0) $n |$b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ma:tt $n:literal |$b:ident| $e:expr; $Ty:ident) => {{
         let $b = $s.load_ea::<$n>(opnd!($s $ma u32 $i.addr), $i.offset)?;
@@ -250,9 +262,9 @@ macro_rules! load_add {
         handler!(@stub #[inline(always)] fn $shl_name(&mut self, i: $ShlTy) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [addr index] true |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) index $n |$b| $e; $Ty));
-        acc_op!($p $ImmTy [addr] true |s, i, m| load_add!(@body s i (m & 1 != 0) false imm $n |$b| $e; $ImmTy));
-        acc_op!($p $ShlTy [addr index] true |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) shl $n |$b| $e; $ShlTy));
+        acc_op!($p $Ty [addr index] true, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) index $n |$b| $e; $Ty));
+        acc_op!($p $ImmTy [addr] true, |s, i, m| load_add!(@body s i (m & 1 != 0) false imm $n |$b| $e; $ImmTy));
+        acc_op!($p $ShlTy [addr index] true, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) shl $n |$b| $e; $ShlTy));
     )*};
     (@x $s:ident $i:ident $mi:tt index) => { opnd!($s $mi u32 $i.index) };
     (@x $s:ident $i:ident $mi:tt imm) => { $i.imm as u32 };
@@ -290,10 +302,10 @@ macro_rules! store {
         store!(@acc_one $p $Ty $from $n);
     )*};
     (@acc_one $p:ident $Ty:ident slot $n:literal) => {
-        acc_op!($p $Ty [addr value] false |s, i, m| store!(@body s i (m & 1 != 0) (m & 2 != 0) slot $n; $Ty));
+        acc_op!($p $Ty [addr value] false, |s, i, m| store!(@body s i (m & 1 != 0) (m & 2 != 0) slot $n; $Ty));
     };
     (@acc_one $p:ident $Ty:ident imm $n:literal) => {
-        acc_op!($p $Ty [addr] false |s, i, m| store!(@body s i (m & 1 != 0) false imm $n; $Ty));
+        acc_op!($p $Ty [addr] false, |s, i, m| store!(@body s i (m & 1 != 0) false imm $n; $Ty));
     };
     (@value $s:ident $i:ident $mv:tt slot) => { opnd!($s $mv u64 $i.value) };
     (@value $s:ident $i:ident $mv:tt imm) => { i64::from($i.imm) };
@@ -323,7 +335,7 @@ macro_rules! bin_fused {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] true |s, i, m| bin_fused!(@body s i (m & 1 != 0) (m & 2 != 0) |$a, $b, $k| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] true, |s, i, m| bin_fused!(@body s i (m & 1 != 0) (m & 2 != 0) |$a, $b, $k| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt |$a:ident, $b:ident, $k:ident| $e:expr; $Ty:ident) => {{
         let ($a, $b, $k) = (opnd!($s $ml u32 $i.lhs), opnd!($s $mr u32 $i.rhs), $i.imm);
@@ -343,26 +355,36 @@ macro_rules! bin_fused {
 /// from a slot, the accumulator (`acc`) or the immediate (`bits`), and the result goes to
 /// `dst` (`slot`) or the accumulator (`acc`).
 macro_rules! facc {
-    (@acc $p:ident $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty {|i| [facc!(@slot i $l $lf), facc!(@slot i $r $rf)]} facc!(@writes $o),
+            |s, i, m| facc!(@body s i (m & 1 != 0) (m & 2 != 0) $l $lf, $r $rf -> $o |$a, $b| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $ma:tt $mb:tt $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        let $a = facc!(@in $s $i $ma $l $lf);
+        let $b = facc!(@in $s $i $mb $r $rf);
+        let v: f64 = $e;
+        facc!(@out $s $i $o v);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
     ($($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
-            let $a = facc!(@in self i $l $lf);
-            let $b = facc!(@in self i $r $rf);
-            let v: f64 = $e;
-            facc!(@out self i $o v);
-            self.pc += GAP + $Ty::SIZE;
-            Ok(())
+            facc!(@body self i false false $l $lf, $r $rf -> $o |$a, $b| $e; $Ty)
         }
     )*};
-    (@in $s:ident $i:ident slot $f:ident) => { $s.f64($i.$f) };
-    (@in $s:ident $i:ident acc $f:ident) => { $s.facc };
-    (@in $s:ident $i:ident bits $f:ident) => { f64::from_bits($i.$f) };
+    (@in $s:ident $i:ident $m:tt slot $f:ident) => { opnd!($s $m f64 $i.$f) };
+    (@in $s:ident $i:ident $m:tt acc $f:ident) => { $s.facc };
+    (@in $s:ident $i:ident $m:tt bits $f:ident) => { f64::from_bits($i.$f) };
     (@out $s:ident $i:ident slot $v:ident) => { $s.set_f64($i.dst, $v) };
     (@out $s:ident $i:ident acc $v:ident) => { $s.facc = $v };
+    (@slot $i:ident slot $f:ident) => { Some($i.$f) };
+    (@slot $i:ident $k:ident $f:ident) => { None };
+    (@writes slot) => { true };
+    (@writes acc) => { false };
 }
 
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
@@ -391,13 +413,9 @@ macro_rules! pure_handlers {
         fn unreachable(&mut self, _: Unreachable) -> Flow {
             Err(TrapCode::Unreachable.into())
         } }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn copy(&mut self, i: Copy) -> Flow {
-            let v = self.get(i.src);
-            self.set(i.dst, v);
-            self.pc += GAP + Copy::SIZE;
-            Ok(())
-        } }
+        un! { $(@$stub $($arg)*)?
+            copy Copy: u64 -> set_u64 |a| a;
+        }
         handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn copy_many(&mut self, i: CopyMany, tail: Tail<'_, Slot>) -> Flow {
             for (k, src) in tail.iter().enumerate() {

@@ -189,6 +189,35 @@ fn funcs() -> Vec<Func> {
             );
         }
     }
+    // Floats read from the accumulator: loaded, or computed by the instruction before.
+    let f = |k: usize| format!("(f64.load (i32.and (local.get {k}) (i32.const 0xff8)))");
+    for o in ["add", "sub", "mul", "div", "lt", "gt", "le", "ge"] {
+        let ty = if ["lt", "gt", "le", "ge"].contains(&o) {
+            "i32"
+        } else {
+            "f64"
+        };
+        for body in [
+            format!("(f64.{o} {} (f64.const 1.5))", f(0)),
+            format!("(f64.{o} (f64.const 1.5) {})", f(0)),
+            format!("(f64.{o} {} {})", f(0), f(1)),
+            format!("(f64.{o} (f64.convert_i32_s (local.get 2)) {})", f(1)),
+            format!("(f64.{o} (f64.mul {} (f64.const -0.25)) {})", f(0), f(1)),
+            format!("(f64.{o} {} (f64.sub (f64.const 3) {}))", f(0), f(1)),
+            format!("(f64.{o} (f64.add {} {}) (f64.const 2))", f(0), f(2)),
+        ] {
+            push(&mut v, "i32", ty, body);
+        }
+    }
+    // Copies: a local set from the local the instruction before wrote.
+    push(
+        &mut v,
+        "i32",
+        "i32",
+        "(local.set 0 (i32.add (local.get 0) (local.get 1))) (local.set 3 (local.get 0)) \
+         (i32.mul (local.get 3) (local.get 3))"
+            .into(),
+    );
     // Conversions in a chain.
     push(
         &mut v,
