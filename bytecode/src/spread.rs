@@ -3,16 +3,57 @@
 //! there, so that dispatch is one load and one jump). The stored form stays as it is; this
 //! makes a copy in memory, with every branch offset adjusted to the new layout.
 
-use crate::{DecodeError, Shape};
+use crate::{DecodeError, Shape, Slot};
 use alloc::vec::Vec;
 
+/// What an instruction does to a value an executor keeps in a register between instructions
+/// (the *accumulator*: the value last written to a slot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// It writes its result to this slot last, and the accumulator then holds that value.
+    Writes(Slot),
+    /// It changes neither the accumulator nor any slot.
+    Keeps,
+    /// Anything else: afterwards nothing is known.
+    Clobbers,
+}
+
+/// What is known on entry to an instruction: nothing yet (`Unset`, only while the analysis
+/// runs), that the accumulator holds slot `s`'s value (`Holds(s)`), or nothing (`Unknown`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Unset,
+    Holds(Slot),
+    Unknown,
+}
+
+impl Known {
+    fn meet(self, other: Known) -> Known {
+        match (self, other) {
+            (Known::Unset, k) | (k, Known::Unset) => k,
+            (a, b) if a == b => a,
+            _ => Known::Unknown,
+        }
+    }
+
+    fn after(self, effect: Effect) -> Known {
+        match effect {
+            Effect::Writes(s) => Known::Holds(s),
+            Effect::Keeps => self,
+            Effect::Clobbers => Known::Unknown,
+        }
+    }
+}
+
 /// Appends a copy of one function's code (`func`: whole instructions, branches inside it) to
-/// `out`, with `gap` bytes in front of each instruction. `fill(gap_bytes, instruction, prev)`
-/// writes each gap (the bytes are zero before); `prev` is the instruction right before it (as
-/// stored in `func`) if the only way to reach this one is to fall through from that one (no
-/// branch leads here), so an executor may hand a value from one to the other in a register. Branch offsets stay
-/// relative to the first byte of their instruction (the opcode, not the gap), so an
-/// instruction keeps its encoding.
+/// `out`, with `gap` bytes in front of each instruction. `fill(gap_bytes, instruction, acc)`
+/// writes each gap (the bytes are zero before). Branch offsets stay relative to the first byte
+/// of their instruction (the opcode, not the gap), so an instruction keeps its encoding.
+///
+/// `acc` is the slot whose value the accumulator holds whenever execution reaches the
+/// instruction, if there is one on every path to it, given `effect` of each instruction (as
+/// stored in `func`). Execution enters the function with nothing known, and every instruction
+/// may fall through to the next (which only makes the answer more cautious).
 ///
 /// Fails if `func` does not decode into whole instructions, or a branch leads outside it or
 /// into the middle of an instruction (code the verifier accepts never does).
@@ -20,20 +61,20 @@ pub fn spread(
     func: &[u8],
     gap: usize,
     out: &mut Vec<u8>,
-    mut fill: impl FnMut(&mut [u8], &[u8], Option<&[u8]>),
+    effect: impl Fn(&[u8]) -> Effect,
+    mut fill: impl FnMut(&mut [u8], &[u8], Option<Slot>),
 ) -> Result<(), DecodeError> {
-    // Each instruction's start and shape (one decode per instruction), and whether a branch
-    // leads to it.
-    let mut shapes: Vec<(u32, Shape, bool)> = Vec::new();
+    // Each instruction's start, shape and effect (one decode per instruction).
+    let mut shapes: Vec<(u32, Shape, Effect)> = Vec::new();
     let mut pc = 0;
     while pc < func.len() {
         let start = u32::try_from(pc).map_err(|_| DecodeError::Truncated { pc })?;
         let shape = Shape::of(func, pc)?;
-        shapes.push((start, shape, false));
+        shapes.push((start, shape, effect(&func[pc..pc + shape.len])));
         pc += shape.len;
     }
     // The index of the instruction starting at old offset `p`.
-    let index = |shapes: &[(u32, Shape, bool)], p: i64| -> Option<usize> {
+    let index = |p: i64| -> Option<usize> {
         let p32 = u32::try_from(p).ok()?;
         shapes.binary_search_by_key(&p32, |&(s, _, _)| s).ok()
     };
@@ -46,21 +87,50 @@ pub fn spread(
             .ok_or(bad)?;
         Ok(from as i64 + i64::from(i32::from_le_bytes(off)))
     };
-    for k in 0..shapes.len() {
-        let (p, shape, _) = shapes[k];
+    // Every branch as (target, source) instruction indices, by target.
+    let mut edges: Vec<(u32, u32)> = Vec::new();
+    for (k, &(p, shape, _)) in shapes.iter().enumerate() {
         let p = p as usize;
         for_each_branch(func, p, shape, |field| {
-            let to = target(p, field)?;
-            let t = index(&shapes, to).ok_or(DecodeError::BadTarget { pc: p })?;
-            shapes[t].2 = true;
+            let t = index(target(p, field)?).ok_or(DecodeError::BadTarget { pc: p })?;
+            edges.push((t as u32, k as u32));
             Ok(())
         })?;
     }
+    edges.sort_unstable();
+    // What is known on entry to each instruction: the meet over the instruction before and
+    // every branch here, iterated until nothing changes (each entry only moves down from
+    // `Unset` to `Holds` to `Unknown`, so this ends).
+    let mut known = alloc::vec![Known::Unset; shapes.len()];
+    loop {
+        let mut changed = false;
+        let mut e = 0;
+        for k in 0..shapes.len() {
+            let mut v = match k.checked_sub(1) {
+                None => Known::Unknown,
+                Some(j) => known[j].after(shapes[j].2),
+            };
+            while e < edges.len() && edges[e].0 < k as u32 {
+                e += 1;
+            }
+            while e < edges.len() && edges[e].0 == k as u32 {
+                let j = edges[e].1 as usize;
+                v = v.meet(known[j].after(shapes[j].2));
+                e += 1;
+            }
+            if v != known[k] {
+                known[k] = v;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     // Where the instruction at old offset `p` starts in the copy (relative to the copy's start).
-    let moved = |p: i64| -> Option<i64> { Some(p + (index(&shapes, p)? as i64 + 1) * gap as i64) };
+    let moved = |p: i64| -> Option<i64> { Some(p + (index(p)? as i64 + 1) * gap as i64) };
     out.reserve(func.len() + shapes.len() * gap);
-    let mut prev: Option<&[u8]> = None;
-    for &(p, shape, targeted) in &shapes {
+    for (&(p, shape, _), &k) in shapes.iter().zip(&known) {
         let (p, len) = (p as usize, shape.len);
         let at = out.len();
         out.resize(at + gap, 0);
@@ -78,8 +148,15 @@ pub fn spread(
             Ok(())
         })?;
         let (g, instr) = out[at..].split_at_mut(gap);
-        fill(g, instr, if targeted { None } else { prev });
-        prev = Some(&func[p..p + len]);
+        fill(
+            g,
+            instr,
+            if let Known::Holds(s) = k {
+                Some(s)
+            } else {
+                None
+            },
+        );
     }
     Ok(())
 }

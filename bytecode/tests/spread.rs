@@ -1,7 +1,7 @@
 //! `spread`: the copy with a gap in front of every instruction keeps every instruction's
 //! encoding, every branch still reaches the same instruction, and bad code is an error.
 
-use ember_bytecode::spread::spread;
+use ember_bytecode::spread::{Effect, spread};
 use ember_bytecode::{
     Br, BrI32LtSImm, BrIfNez, BrTable, Const32, CopyMany, DecodeError, I32AddImm, Instr, Return,
     ReturnSlot,
@@ -79,7 +79,7 @@ fn branches_reach_the_same_instructions() {
     const GAP: usize = 3;
     let mut out = vec![0xEE; 5]; // appended after existing code
     let mut filled = Vec::new();
-    spread(&code, GAP, &mut out, |gap, instr, _| {
+    spread(&code, GAP, &mut out, clobbers, |gap, instr, _| {
         assert_eq!(gap, [0; GAP]);
         gap.copy_from_slice(&[0xAA, instr[0], 0xBB]);
         filled.push(instr.len());
@@ -129,7 +129,7 @@ fn bad_code_is_an_error() {
     // Cut inside the last instruction but one.
     let cut = &code[..starts[7] + 1];
     assert_eq!(
-        spread(cut, 8, &mut out, |_, _, _| {}),
+        spread(cut, 8, &mut out, clobbers, |_, _, _| {}),
         Err(DecodeError::Truncated { pc: starts[7] })
     );
     // A branch into the middle of an instruction, and one out of the function.
@@ -138,35 +138,90 @@ fn bad_code_is_an_error() {
         let at = starts[6] + Instr::decode(&code, starts[6]).unwrap().0.branch_at();
         c[at..at + 4].copy_from_slice(&i32::to_le_bytes(offset));
         assert_eq!(
-            spread(&c, 8, &mut Vec::new(), |_, _, _| {}),
+            spread(&c, 8, &mut Vec::new(), clobbers, |_, _, _| {}),
             Err(DecodeError::BadTarget { pc: starts[6] }),
             "offset {offset}"
         );
     }
     // No gap: a plain copy.
     let mut same = Vec::new();
-    spread(&code, 0, &mut same, |g, _, _| assert!(g.is_empty())).unwrap();
+    spread(&code, 0, &mut same, clobbers, |g, _, _| {
+        assert!(g.is_empty())
+    })
+    .unwrap();
     assert_eq!(same, code);
 }
 
-#[test]
-fn prev_only_where_execution_can_only_fall_through() {
-    let (code, starts) = sample();
-    let mut seen = Vec::new();
-    spread(&code, 8, &mut Vec::new(), |_, instr, prev| {
-        seen.push((instr.to_vec(), prev.map(<[u8]>::to_vec)));
-    })
-    .unwrap();
-    let bytes = |k: usize| {
-        let end = starts.get(k + 1).copied().unwrap_or(code.len());
-        code[starts[k]..end].to_vec()
-    };
-    // Branches lead to instructions 0, 1, 5, 7 and 8; the function starts at 0.
-    for (k, (instr, prev)) in seen.iter().enumerate() {
-        // (The copy's branch offsets differ; `prev` is as stored.)
-        assert_eq!((instr.len(), instr[0]), (bytes(k).len(), bytes(k)[0]));
-        let want = (![0, 1, 5, 7, 8].contains(&k)).then(|| bytes(k - 1));
-        assert_eq!(*prev, want, "instruction {k}");
+/// An effect function that knows nothing.
+fn clobbers(_: &[u8]) -> Effect {
+    Effect::Clobbers
+}
+
+/// The effects of the instructions in these tests: constants and `add_imm` write their `dst`,
+/// branches keep everything.
+fn effect(instr: &[u8]) -> Effect {
+    let (i, _) = Instr::decode(instr, 0).unwrap();
+    match i {
+        Instr::Const32(c) => Effect::Writes(c.dst),
+        Instr::I32AddImm(a) => Effect::Writes(a.dst),
+        _ if i.branch_at() != 0 || i.tail_branches() => Effect::Keeps,
+        _ => Effect::Clobbers,
     }
-    assert_eq!(seen.len(), starts.len());
+}
+
+/// What `spread` says the accumulator holds on entry to each instruction of `code`.
+fn known(code: &[u8]) -> Vec<Option<u16>> {
+    let mut seen = Vec::new();
+    spread(code, 8, &mut Vec::new(), effect, |_, _, acc| seen.push(acc)).unwrap();
+    seen
+}
+
+#[test]
+fn the_accumulator_is_known_where_every_path_agrees() {
+    // Branches lead to instructions 0, 1, 5, 7 and 8; only 2..=4 are reached from a write of
+    // slot 0 alone (1 is also reached from the `br` after the `copy_many`, 7 by falling
+    // through from that `br`).
+    let (code, _) = sample();
+    let want = [
+        None,
+        None,
+        Some(0),
+        Some(0),
+        Some(0),
+        None,
+        None,
+        None,
+        None,
+    ];
+    assert_eq!(known(&code), want);
+}
+
+#[test]
+fn loops_keep_what_both_edges_agree_on() {
+    // `x = 0; loop { x += 1; if x < 10 continue }; return x`.
+    let looped = |pre_dst: u16| {
+        let mut code = Vec::new();
+        Const32 {
+            dst: pre_dst,
+            value: 0,
+        }
+        .encode(&mut code);
+        I32AddImm {
+            dst: 1,
+            lhs: 1,
+            imm: 1,
+        }
+        .encode(&mut code);
+        BrI32LtSImm {
+            lhs: 1,
+            imm: 10,
+            offset: -(I32AddImm::SIZE as i32),
+        }
+        .encode(&mut code);
+        ReturnSlot { src: 1 }.encode(&mut code);
+        code
+    };
+    assert_eq!(known(&looped(1)), [None, Some(1), Some(1), Some(1)]);
+    // Entering with another slot's value: the loop head knows nothing.
+    assert_eq!(known(&looped(2)), [None, None, Some(1), Some(1)]);
 }

@@ -174,8 +174,14 @@ impl ModuleInner {
                 .ok_or_else(|| bad("function body outside the code".into()))?;
             let LazyCode { code: out, bodies } = &mut *s;
             let start = out.len();
-            ember_bytecode::spread::spread(src, crate::exec::GAP, out, crate::exec::write_handler)
-                .map_err(|e| bad(alloc::format!("bytecode: {e}")))?;
+            ember_bytecode::spread::spread(
+                src,
+                crate::exec::GAP,
+                out,
+                crate::exec::effect,
+                crate::exec::write_handler,
+            )
+            .map_err(|e| bad(alloc::format!("bytecode: {e}")))?;
             let (Ok(code_start), Ok(code_len)) =
                 (u32::try_from(start), u32::try_from(out.len() - start))
             else {

@@ -23,7 +23,7 @@ mod tests;
 
 pub(crate) use stack::Stack;
 #[cfg(ember_tail_dispatch)]
-pub(crate) use threaded::{GAP, write_handler};
+pub(crate) use threaded::{GAP, effect, write_handler};
 
 /// Bytes in front of each instruction in the code the executor runs: none for the portable
 /// loop, which runs the stored bytecode. (Tail dispatch keeps each instruction's handler

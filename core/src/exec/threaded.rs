@@ -29,6 +29,7 @@ use super::visit::{
 };
 use super::{Flow, Stop, float, numeric};
 use core::mem::MaybeUninit;
+use ember_bytecode::spread::Effect;
 use ember_bytecode::*;
 
 /// A handler: runs the instruction at `ip` and everything after it until one stops. The last
@@ -45,29 +46,40 @@ type Pad = MaybeUninit<usize>;
 pub(crate) const GAP: usize = core::mem::size_of::<Handler>();
 
 /// Writes the handler of `instr` (an instruction's encoding, from its opcode) into `gap`, the
-/// [`GAP`] bytes in front of it (see `ember_bytecode::spread`). `prev` is the instruction
-/// before it if execution can only reach `instr` from there: if that one writes its result to
-/// a slot `instr` reads, `instr` gets a handler that reads the value from the integer
-/// accumulator (see [`AccOp`]).
-pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], prev: Option<&[u8]>) {
+/// [`GAP`] bytes in front of it (see `ember_bytecode::spread`). `acc` is the slot whose value
+/// the integer accumulator holds whenever execution reaches `instr` (from [`effect`]): if
+/// `instr` reads that slot, it gets a handler that reads the accumulator instead ([`AccOp`]).
+pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], acc: Option<Slot>) {
     let mut h = match instr {
         [EXT_PREFIX, e, ..] => EXT[usize::from(*e)],
         [b, ..] => PRIMARY[usize::from(*b)],
         [] => bad,
     };
-    if let Some(prev) = prev
-        && let Some(k) = key(prev)
-        && PRODUCES[k]
-        && let Some(&[lo, hi]) = prev.get(OPCODE_LEN[k]..OPCODE_LEN[k] + 2)
+    if let Some(d) = acc
         && let Some(Some(select)) = key(instr).map(|k| ACC[k])
     {
-        h = select(instr, Slot::from_le_bytes([lo, hi]));
+        h = select(instr, d);
     }
     if let Some(gap) = gap.get_mut(..GAP) {
         // SAFETY: `gap` has `GAP` = `size_of::<Handler>()` writable bytes; the write needs no
         // alignment. Writing the pointer as a pointer (not its address as bytes) keeps it
         // valid for the read in `next`.
         unsafe { core::ptr::write_unaligned(gap.as_mut_ptr().cast::<Handler>(), h) };
+    }
+}
+
+/// What the instruction `instr` does to the integer accumulator ([`Hot::iacc`]), for
+/// `ember_bytecode::spread`: instructions whose handler writes their result to `dst` last,
+/// with `set`, leave that value in it ([`EFFECT`]); instructions that write no slot leave it
+/// alone.
+pub(crate) fn effect(instr: &[u8]) -> Effect {
+    match key(instr).map(|k| (k, EFFECT[k])) {
+        Some((k, WRITES)) => match instr.get(OPCODE_LEN[k]..OPCODE_LEN[k] + 2) {
+            Some(&[lo, hi]) => Effect::Writes(Slot::from_le_bytes([lo, hi])),
+            _ => Effect::Clobbers,
+        },
+        Some((_, KEEPS)) => Effect::Keeps,
+        _ => Effect::Clobbers,
     }
 }
 
@@ -97,9 +109,10 @@ const OPCODE_LEN: [usize; 512] = {
 /// `Hot::iacc`). Implemented by the `@acc` form of the handler families (`visit.rs`); handlers
 /// that use it are made for the types [`ACC`] lists.
 ///
-/// Sound because the accumulator then holds exactly the slot's value: the previous
-/// instruction is one whose handler writes its result last, with `set` ([`PRODUCES`]); no
-/// branch leads to this one (`spread` passes no `prev` then); both only touch slots and
+/// Sound because the accumulator then holds exactly the slot's value, on every path to the
+/// instruction (`spread` works that out from [`effect`]): the last instruction before it that
+/// wrote any slot is one whose handler writes its result last, with `set`; all these only
+/// touch slots and
 /// memory 0, so the fast path runs both (the executor's slow path never runs either, and
 /// re-enters the fast path only after an instruction it ran, which is none of these).
 trait AccOp: Op {
@@ -116,19 +129,27 @@ trait AccOp: Op {
 
 pure_handlers!(@acc impls);
 
-/// By [`key`]: whether an instruction's handler ends by writing its result to `dst` with
-/// `set` (so that the accumulator holds it).
-static PRODUCES: [bool; 512] = {
-    let mut p = [false; 512];
+/// [`EFFECT`]: the handler writes its result to `dst` last, with `set` (so that the
+/// accumulator holds it).
+const WRITES: u8 = 2;
+/// [`EFFECT`]: the handler writes no slot and leaves the accumulator alone.
+const KEEPS: u8 = 1;
+
+/// By [`key`]: [`WRITES`], [`KEEPS`], or 0 (anything else, or not known).
+static EFFECT: [u8; 512] = {
+    let mut p = [0; 512];
     pure_handlers!(@acc p);
     // Explicit handlers (`handler!`) that end with `set(dst, …)`.
-    p[opcode_key(Const32::OPCODE)] = true;
-    p[opcode_key(Const64::OPCODE)] = true;
-    p[opcode_key(Select::OPCODE)] = true;
-    p[opcode_key(I32SubImmLhs::OPCODE)] = true;
-    p[opcode_key(I64SubImmLhs::OPCODE)] = true;
-    p[opcode_key(F64MulAdd::OPCODE)] = true;
-    p[opcode_key(F64AddMul::OPCODE)] = true;
+    p[opcode_key(Const32::OPCODE)] = WRITES;
+    p[opcode_key(Const64::OPCODE)] = WRITES;
+    p[opcode_key(Select::OPCODE)] = WRITES;
+    p[opcode_key(I32SubImmLhs::OPCODE)] = WRITES;
+    p[opcode_key(I64SubImmLhs::OPCODE)] = WRITES;
+    p[opcode_key(F64MulAdd::OPCODE)] = WRITES;
+    p[opcode_key(F64AddMul::OPCODE)] = WRITES;
+    // Explicit handlers that only move `pc`.
+    p[opcode_key(Br::OPCODE)] = KEEPS;
+    p[opcode_key(BrTable::OPCODE)] = KEEPS;
     p
 };
 

@@ -22,13 +22,13 @@ macro_rules! opnd {
 /// as an instruction whose slot operands (the fields `$f` in order, or the array `$ops` of
 /// the decoded instruction `$oi`, `None` where an operand is no slot) may come from the integer
 /// accumulator (`threaded::AccOp`, run by `$body` with the mask `$m`); with a table's name
-/// `$p`, its entry in the table of instructions that write their result to `dst` with `set`
-/// (and so to the accumulator): `$produces`. `@produces`: only that entry, `true`.
+/// `$p`, its entry in the table of what instructions do to the accumulator
+/// (`threaded::EFFECT`): `$produces`. `@produces`: only that entry, `WRITES`.
 #[cfg_attr(not(ember_tail_dispatch), allow(unused_macros))]
 macro_rules! acc_op {
     (@produces impls $Ty:ident) => {};
     (@produces $p:ident $Ty:ident) => {
-        $p[opcode_key($Ty::OPCODE)] = true;
+        $p[opcode_key($Ty::OPCODE)] = WRITES;
     };
     ($p:ident $Ty:ident [$f0:ident $($f1:ident)?] $($rest:tt)*) => {
         acc_op!($p $Ty {|i| [Some(i.$f0), acc_op!(@opt $(i.$f1)?)]} $($rest)*);
@@ -57,6 +57,7 @@ macro_rules! acc_op {
     ($p:ident $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr) => {
         $p[opcode_key($Ty::OPCODE)] = $produces;
     };
+
 }
 
 /// `dst = f(lhs, rhs)`.
@@ -65,7 +66,7 @@ macro_rules! bin {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] true, |s, i, m| bin!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] WRITES, |s, i, m| bin!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -88,7 +89,7 @@ macro_rules! bin_imm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs] true, |s, i, m| bin_imm!(@body s i (m & 1 != 0) $get $set |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs] WRITES, |s, i, m| bin_imm!(@body s i (m & 1 != 0) $get $set |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $get:ident $set:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -113,7 +114,7 @@ macro_rules! bin_fimm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty {|i| [fimm_operand!(@slot $ak i.$af), fimm_operand!(@slot $bk i.$bf)]} true,
+        acc_op!($p $Ty {|i| [fimm_operand!(@slot $ak i.$af), fimm_operand!(@slot $bk i.$bf)]} WRITES,
             |s, i, m| bin_fimm!(@body s i (m & 1 != 0) (m & 2 != 0) $get $set, $from |$a: $ak $af, $b: $bk $bf| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ma:tt $mb:tt $get:ident $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr; $Ty:ident) => {{
@@ -150,7 +151,7 @@ macro_rules! un {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [src] true, |s, i, m| un!(@body s i (m & 1 != 0) $get $set |$a| $e; $Ty));
+        acc_op!($p $Ty [src] WRITES, |s, i, m| un!(@body s i (m & 1 != 0) $get $set |$a| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ma:tt $get:ident $set:ident |$a:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ma $get $i.src);
@@ -172,7 +173,7 @@ macro_rules! br_cmp {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] false, |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] KEEPS, |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -194,7 +195,7 @@ macro_rules! br_cmp_imm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs] false, |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs] KEEPS, |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $ml $get $i.lhs);
@@ -216,7 +217,7 @@ macro_rules! br_un {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [cond] false, |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
+        acc_op!($p $Ty [cond] KEEPS, |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr; $Ty:ident) => {{
         let $a = opnd!($s $mc $get $i.cond);
@@ -237,7 +238,7 @@ macro_rules! load {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [addr] true, |s, i, m| load!(@body s i (m & 1 != 0) $n |$b| $e; $Ty));
+        acc_op!($p $Ty [addr] WRITES, |s, i, m| load!(@body s i (m & 1 != 0) $n |$b| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ma:tt $n:literal |$b:ident| $e:expr; $Ty:ident) => {{
         let $b = $s.load_ea::<$n>(opnd!($s $ma u32 $i.addr), $i.offset)?;
@@ -262,9 +263,9 @@ macro_rules! load_add {
         handler!(@stub #[inline(always)] fn $shl_name(&mut self, i: $ShlTy) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [addr index] true, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) index $n |$b| $e; $Ty));
-        acc_op!($p $ImmTy [addr] true, |s, i, m| load_add!(@body s i (m & 1 != 0) false imm $n |$b| $e; $ImmTy));
-        acc_op!($p $ShlTy [addr index] true, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) shl $n |$b| $e; $ShlTy));
+        acc_op!($p $Ty [addr index] WRITES, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) index $n |$b| $e; $Ty));
+        acc_op!($p $ImmTy [addr] WRITES, |s, i, m| load_add!(@body s i (m & 1 != 0) false imm $n |$b| $e; $ImmTy));
+        acc_op!($p $ShlTy [addr index] WRITES, |s, i, m| load_add!(@body s i (m & 1 != 0) (m & 2 != 0) shl $n |$b| $e; $ShlTy));
     )*};
     (@x $s:ident $i:ident $mi:tt index) => { opnd!($s $mi u32 $i.index) };
     (@x $s:ident $i:ident $mi:tt imm) => { $i.imm as u32 };
@@ -302,10 +303,10 @@ macro_rules! store {
         store!(@acc_one $p $Ty $from $n);
     )*};
     (@acc_one $p:ident $Ty:ident slot $n:literal) => {
-        acc_op!($p $Ty [addr value] false, |s, i, m| store!(@body s i (m & 1 != 0) (m & 2 != 0) slot $n; $Ty));
+        acc_op!($p $Ty [addr value] KEEPS, |s, i, m| store!(@body s i (m & 1 != 0) (m & 2 != 0) slot $n; $Ty));
     };
     (@acc_one $p:ident $Ty:ident imm $n:literal) => {
-        acc_op!($p $Ty [addr] false, |s, i, m| store!(@body s i (m & 1 != 0) false imm $n; $Ty));
+        acc_op!($p $Ty [addr] KEEPS, |s, i, m| store!(@body s i (m & 1 != 0) false imm $n; $Ty));
     };
     (@value $s:ident $i:ident $mv:tt slot) => { opnd!($s $mv u64 $i.value) };
     (@value $s:ident $i:ident $mv:tt imm) => { i64::from($i.imm) };
@@ -335,7 +336,7 @@ macro_rules! bin_fused {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] true, |s, i, m| bin_fused!(@body s i (m & 1 != 0) (m & 2 != 0) |$a, $b, $k| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] WRITES, |s, i, m| bin_fused!(@body s i (m & 1 != 0) (m & 2 != 0) |$a, $b, $k| $e; $Ty));
     )*};
     (@body $s:ident $i:ident $ml:tt $mr:tt |$a:ident, $b:ident, $k:ident| $e:expr; $Ty:ident) => {{
         let ($a, $b, $k) = (opnd!($s $ml u32 $i.lhs), opnd!($s $mr u32 $i.rhs), $i.imm);
@@ -383,8 +384,8 @@ macro_rules! facc {
     (@out $s:ident $i:ident acc $v:ident) => { $s.facc = $v };
     (@slot $i:ident slot $f:ident) => { Some($i.$f) };
     (@slot $i:ident $k:ident $f:ident) => { None };
-    (@writes slot) => { true };
-    (@writes acc) => { false };
+    (@writes slot) => { WRITES };
+    (@writes acc) => { 0 };
 }
 
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
