@@ -55,10 +55,8 @@ pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], acc: Option<Slot>) {
         [b, ..] => PRIMARY[usize::from(*b)],
         [] => bad,
     };
-    if let Some(d) = acc
-        && let Some(Some(select)) = key(instr).map(|k| ACC[k])
-    {
-        h = select(instr, d);
+    if let Some(Some(select)) = key(instr).map(|k| ACC[k]) {
+        h = select(instr, acc);
     }
     if let Some(gap) = gap.get_mut(..GAP) {
         // SAFETY: `gap` has `GAP` = `size_of::<Handler>()` writable bytes; the write needs no
@@ -125,6 +123,24 @@ trait AccOp: Op {
     /// # Safety
     /// `ip` points at a whole instruction of this type.
     unsafe fn exec_acc<const M: u8>(hot: &mut Hot<'_, '_>, ip: *const u8) -> Flow;
+
+    /// Size of the fixed part in bytes (opcode included).
+    const SIZE: usize;
+
+    /// Whether this is a conditional branch: then its handlers dispatch from two places, one
+    /// for each way it goes ([`taken`](AccOp::taken)), so that each indirect jump has one
+    /// usual target and predicts well.
+    const BRANCH: bool = false;
+
+    /// For a conditional branch at `ip`: its offset if it is taken (reading the operands in
+    /// mask `M` from the accumulator).
+    ///
+    /// # Safety
+    /// `ip` points at a whole instruction of this type.
+    #[inline(always)]
+    unsafe fn taken<const M: u8>(_hot: &mut Hot<'_, '_>, _ip: *const u8) -> Option<i32> {
+        None
+    }
 }
 
 pure_handlers!(@acc impls);
@@ -161,11 +177,12 @@ const fn opcode_key(opcode: &[u8]) -> usize {
     }
 }
 
-/// Picks a handler of `I` for an instruction (`instr`) whose operands equal to `d`, the slot
-/// the previous instruction just wrote, are read from the accumulator.
-fn select<I: AccOp>(instr: &[u8], d: Slot) -> Handler {
-    match I::operands(instr).map(|s| s == Some(d)) {
-        [false, false] => handler::<I>,
+/// Picks a handler of `I` for an instruction (`instr`) whose operands equal to `acc`, the slot
+/// whose value the accumulator holds, are read from the accumulator.
+fn select<I: AccOp>(instr: &[u8], acc: Option<Slot>) -> Handler {
+    match I::operands(instr).map(|s| acc.is_some() && s == acc) {
+        [false, false] if !I::BRANCH => handler::<I>,
+        [false, false] => handler_acc::<I, 0>,
         [true, false] => handler_acc::<I, 1>,
         [false, true] => handler_acc::<I, 2>,
         [true, true] => handler_acc::<I, 3>,
@@ -173,7 +190,7 @@ fn select<I: AccOp>(instr: &[u8], d: Slot) -> Handler {
 }
 
 /// How to pick an accumulator handler for an instruction.
-type Pick = fn(&[u8], Slot) -> Handler;
+type Pick = fn(&[u8], Option<Slot>) -> Handler;
 
 /// Fills the table [`ACC`] for the listed instruction types.
 macro_rules! acc_handlers {
@@ -199,7 +216,8 @@ static ACC: [Option<Pick>; 512] = {
         BrI32GeS, BrI32GeU,
         BrI32EqImm, BrI32NeImm, BrI32LtSImm, BrI32LtUImm, BrI32GtSImm, BrI32GtUImm,
         BrI32LeSImm, BrI32LeUImm, BrI32GeSImm, BrI32GeUImm,
-        BrI64Eq, BrI64Ne, BrI64LtU,
+        BrI64Eq, BrI64Ne, BrI64LtS, BrI64LtU, BrI64GtS, BrI64GtU, BrI64LeS, BrI64LeU, BrI64GeS,
+        BrI64GeU,
         Load8U, Load8S, Load16U, Load16S, Load32, Load32S, Load64,
         Load8UAdd, Load16UAdd, Load16SAdd, Load32Add, Load64Add,
         Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
@@ -348,11 +366,69 @@ fn handler_acc<I: AccOp, const M: u8>(
     facc: f64,
     iacc: u64,
 ) -> Stop {
+    if I::BRANCH {
+        // SAFETY: as in `step!`.
+        let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
+        let mut hot = Hot {
+            pc: ip,
+            regs,
+            mem: mem_slice,
+            ctx,
+            facc,
+            iacc,
+        };
+        // SAFETY: as in `handler`: `write_handler` chose this handler for an instruction of
+        // type `I`.
+        let taken = unsafe { I::taken::<M>(&mut hot, ip.0.wrapping_add(GAP)) };
+        // Two dispatches, one per way (see `AccOp::BRANCH`).
+        return match taken {
+            Some(offset) => {
+                let to = Ip(ip.0.wrapping_offset(offset as isize));
+                // SAFETY: as in `next`: a branch leads to the gap in front of an instruction.
+                let h = unsafe { load_handler_apart(to) };
+                h(ctx, to, regs, Pad::uninit(), mem, facc, iacc)
+            }
+            None => next(
+                ctx,
+                Ip(ip.0.wrapping_add(GAP + I::SIZE)),
+                regs,
+                mem,
+                facc,
+                iacc,
+            ),
+        };
+    }
     // SAFETY: as in `handler`: `write_handler` chose this handler for an instruction of type
     // `I`.
     step!(ctx, ip, regs, mem, facc, iacc, |hot, at| unsafe {
         I::exec_acc::<M>(hot, at)
     })
+}
+
+/// Reads the handler in the gap at `ip`, as `next` does, but with an instruction the compiler
+/// cannot merge with `next`'s load: a conditional branch's two dispatches would otherwise be
+/// folded into one load from a selected address and one indirect jump, which predicts worse
+/// (see [`AccOp::BRANCH`]). Measured: see the commit that introduced it.
+///
+/// # Safety
+/// As for `next`: `ip` points at the gap in front of an instruction, which holds its handler.
+#[inline(always)]
+unsafe fn load_handler_apart(ip: Ip) -> Handler {
+    let bits: usize;
+    // SAFETY: the caller guarantees the 8 bytes at `ip` are readable (x86-64 and AArch64 load
+    // them unaligned); the asm only reads them.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::asm!("mov {h}, qword ptr [{p}]", p = in(reg) ip.0, h = lateout(reg) bits,
+            options(nostack, readonly, preserves_flags, pure))
+    };
+    #[cfg(target_arch = "aarch64")]
+    unsafe {
+        core::arch::asm!("ldr {h}, [{p}]", p = in(reg) ip.0, h = lateout(reg) bits,
+            options(nostack, readonly, preserves_flags, pure))
+    };
+    // SAFETY: those bytes are a `Handler`, written as one by `write_handler`.
+    unsafe { core::mem::transmute::<usize, Handler>(bits) }
 }
 
 /// The handler of a byte that is no opcode (verified code never reaches it).

@@ -35,8 +35,21 @@ macro_rules! acc_op {
     };
     (@opt $f:expr) => { Some($f) };
     (@opt) => { None };
-    (impls $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr) => {
+    (impls $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr
+        $(; taken |$ts:ident, $ti:ident, $tm:ident| $cond:expr)?) => {
         impl AccOp for $Ty {
+            const SIZE: usize = $Ty::SIZE;
+            $(
+                const BRANCH: bool = true;
+                #[inline(always)]
+                unsafe fn taken<const M: u8>($ts: &mut Hot<'_, '_>, ip: *const u8) -> Option<i32> {
+                    // SAFETY: `ip` points at a whole instruction of this type (caller's
+                    // guarantee).
+                    let $ti = unsafe { $Ty::decode_ptr(ip) };
+                    let $tm = M;
+                    if $cond { Some($ti.offset) } else { None }
+                }
+            )?
             #[allow(unused_variables)] // (forms with no slot operand)
             fn operands(instr: &[u8]) -> [Option<Slot>; 2] {
                 match $Ty::decode(instr, 0) {
@@ -54,7 +67,8 @@ macro_rules! acc_op {
             }
         }
     };
-    ($p:ident $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr) => {
+    ($p:ident $Ty:ident {|$oi:ident| $ops:expr} $produces:expr, |$s:ident, $i:ident, $m:ident| $body:expr
+        $(; taken |$ts:ident, $ti:ident, $tm:ident| $cond:expr)?) => {
         $p[opcode_key($Ty::OPCODE)] = $produces;
     };
 
@@ -173,12 +187,20 @@ macro_rules! br_cmp {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs rhs] KEEPS, |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs rhs] KEEPS, |s, i, m| br_cmp!(@body s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e; $Ty);
+            taken |s, i, m| br_cmp!(@cond s i (m & 1 != 0) (m & 2 != 0) $get |$a, $b| $e));
     )*};
-    (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+    (@cond $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr) => {{
         let $a = opnd!($s $ml $get $i.lhs);
         let $b = opnd!($s $mr $get $i.rhs);
-        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        $e
+    }};
+    (@body $s:ident $i:ident $ml:tt $mr:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        if br_cmp!(@cond $s $i $ml $mr $get |$a, $b| $e) {
+            $s.branch($i.offset)
+        } else {
+            $s.pc += GAP + $Ty::SIZE
+        }
         Ok(())
     }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
@@ -195,12 +217,20 @@ macro_rules! br_cmp_imm {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [lhs] KEEPS, |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty));
+        acc_op!($p $Ty [lhs] KEEPS, |s, i, m| br_cmp_imm!(@body s i (m & 1 != 0) $get |$a, $b| $e; $Ty);
+            taken |s, i, m| br_cmp_imm!(@cond s i (m & 1 != 0) $get |$a, $b| $e));
     )*};
-    (@body $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+    (@cond $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr) => {{
         let $a = opnd!($s $ml $get $i.lhs);
         let $b = $i.imm;
-        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        $e
+    }};
+    (@body $s:ident $i:ident $ml:tt $get:ident |$a:ident, $b:ident| $e:expr; $Ty:ident) => {{
+        if br_cmp_imm!(@cond $s $i $ml $get |$a, $b| $e) {
+            $s.branch($i.offset)
+        } else {
+            $s.pc += GAP + $Ty::SIZE
+        }
         Ok(())
     }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
@@ -217,11 +247,19 @@ macro_rules! br_un {
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
     (@acc $p:ident $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
-        acc_op!($p $Ty [cond] KEEPS, |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty));
+        acc_op!($p $Ty [cond] KEEPS, |s, i, m| br_un!(@body s i (m & 1 != 0) $get |$a| $e; $Ty);
+            taken |s, i, m| br_un!(@cond s i (m & 1 != 0) $get |$a| $e));
     )*};
-    (@body $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr; $Ty:ident) => {{
+    (@cond $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr) => {{
         let $a = opnd!($s $mc $get $i.cond);
-        if $e { $s.branch($i.offset) } else { $s.pc += GAP + $Ty::SIZE }
+        $e
+    }};
+    (@body $s:ident $i:ident $mc:tt $get:ident |$a:ident| $e:expr; $Ty:ident) => {{
+        if br_un!(@cond $s $i $mc $get |$a| $e) {
+            $s.branch($i.offset)
+        } else {
+            $s.pc += GAP + $Ty::SIZE
+        }
         Ok(())
     }};
     ($($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
