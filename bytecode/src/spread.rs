@@ -46,8 +46,9 @@ impl Known {
 }
 
 /// Appends a copy of one function's code (`func`: whole instructions, branches inside it) to
-/// `out`, with `gap` bytes in front of each instruction. `fill(gap_bytes, instruction, acc)`
-/// writes each gap (the bytes are zero before). Branch offsets stay relative to the first byte
+/// `out`, with `gap` bytes in front of each instruction. `fill(gap_bytes, instruction, acc,
+/// next)` writes each gap (the bytes are zero before); `next` is the instruction after it (as
+/// stored in `func`), if any. Branch offsets stay relative to the first byte
 /// of their instruction (the opcode, not the gap), so an instruction keeps its encoding.
 ///
 /// `acc` is the slot whose value the accumulator holds whenever execution reaches the
@@ -62,7 +63,7 @@ pub fn spread(
     gap: usize,
     out: &mut Vec<u8>,
     effect: impl Fn(&[u8]) -> Effect,
-    mut fill: impl FnMut(&mut [u8], &[u8], Option<Slot>),
+    mut fill: impl FnMut(&mut [u8], &[u8], Option<Slot>, Option<&[u8]>),
 ) -> Result<(), DecodeError> {
     // Each instruction's start, shape and effect (one decode per instruction).
     let mut shapes: Vec<(u32, Shape, Effect)> = Vec::new();
@@ -130,8 +131,11 @@ pub fn spread(
     // Where the instruction at old offset `p` starts in the copy (relative to the copy's start).
     let moved = |p: i64| -> Option<i64> { Some(p + (index(p)? as i64 + 1) * gap as i64) };
     out.reserve(func.len() + shapes.len() * gap);
-    for (&(p, shape, _), &k) in shapes.iter().zip(&known) {
+    for (j, (&(p, shape, _), &k)) in shapes.iter().zip(&known).enumerate() {
         let (p, len) = (p as usize, shape.len);
+        let next = shapes
+            .get(j + 1)
+            .map(|&(q, shape, _)| &func[q as usize..q as usize + shape.len]);
         let at = out.len();
         out.resize(at + gap, 0);
         out.extend_from_slice(&func[p..p + len]);
@@ -156,6 +160,7 @@ pub fn spread(
             } else {
                 None
             },
+            next,
         );
     }
     Ok(())

@@ -79,10 +79,12 @@ fn branches_reach_the_same_instructions() {
     const GAP: usize = 3;
     let mut out = vec![0xEE; 5]; // appended after existing code
     let mut filled = Vec::new();
-    spread(&code, GAP, &mut out, clobbers, |gap, instr, _| {
+    let mut nexts = Vec::new();
+    spread(&code, GAP, &mut out, clobbers, |gap, instr, _, next| {
         assert_eq!(gap, [0; GAP]);
         gap.copy_from_slice(&[0xAA, instr[0], 0xBB]);
         filled.push(instr.len());
+        nexts.push(next.map(<[u8]>::to_vec));
     })
     .unwrap();
     assert_eq!(out[..5], [0xEE; 5]);
@@ -105,6 +107,12 @@ fn branches_reach_the_same_instructions() {
         let (b, lb) = Instr::decode(&out, new).unwrap();
         assert_eq!((a.mnemonic(), la), (b.mnemonic(), lb), "instruction {k}");
         assert_eq!(filled[k], la);
+        // `next` is the following instruction as stored.
+        let following = starts.get(k + 1).map(|&s| {
+            let (_, len) = Instr::decode(&code, s).unwrap();
+            code[s..s + len].to_vec()
+        });
+        assert_eq!(nexts[k], following, "next of instruction {k}");
         let (ta, tb) = (targets(&code, old), targets(&out, new));
         assert_eq!(ta.len(), tb.len());
         for (x, y) in ta.iter().zip(&tb) {
@@ -129,7 +137,7 @@ fn bad_code_is_an_error() {
     // Cut inside the last instruction but one.
     let cut = &code[..starts[7] + 1];
     assert_eq!(
-        spread(cut, 8, &mut out, clobbers, |_, _, _| {}),
+        spread(cut, 8, &mut out, clobbers, |_, _, _, _| {}),
         Err(DecodeError::Truncated { pc: starts[7] })
     );
     // A branch into the middle of an instruction, and one out of the function.
@@ -138,14 +146,14 @@ fn bad_code_is_an_error() {
         let at = starts[6] + Instr::decode(&code, starts[6]).unwrap().0.branch_at();
         c[at..at + 4].copy_from_slice(&i32::to_le_bytes(offset));
         assert_eq!(
-            spread(&c, 8, &mut Vec::new(), clobbers, |_, _, _| {}),
+            spread(&c, 8, &mut Vec::new(), clobbers, |_, _, _, _| {}),
             Err(DecodeError::BadTarget { pc: starts[6] }),
             "offset {offset}"
         );
     }
     // No gap: a plain copy.
     let mut same = Vec::new();
-    spread(&code, 0, &mut same, clobbers, |g, _, _| {
+    spread(&code, 0, &mut same, clobbers, |g, _, _, _| {
         assert!(g.is_empty())
     })
     .unwrap();
@@ -172,7 +180,10 @@ fn effect(instr: &[u8]) -> Effect {
 /// What `spread` says the accumulator holds on entry to each instruction of `code`.
 fn known(code: &[u8]) -> Vec<Option<u16>> {
     let mut seen = Vec::new();
-    spread(code, 8, &mut Vec::new(), effect, |_, _, acc| seen.push(acc)).unwrap();
+    spread(code, 8, &mut Vec::new(), effect, |_, _, acc, _| {
+        seen.push(acc)
+    })
+    .unwrap();
     seen
 }
 

@@ -49,7 +49,10 @@ pub(crate) const GAP: usize = core::mem::size_of::<Handler>();
 /// [`GAP`] bytes in front of it (see `ember_bytecode::spread`). `acc` is the slot whose value
 /// the integer accumulator holds whenever execution reaches `instr` (from [`effect`]): if
 /// `instr` reads that slot, it gets a handler that reads the accumulator instead ([`AccOp`]).
-pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], acc: Option<Slot>) {
+///
+/// If `instr` and `next`, the instruction after it, are a pair listed in [`PAIRS`], the handler
+/// runs both (the gap in front of `next` still holds `next`'s own handler, for branches to it).
+pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], acc: Option<Slot>, next: Option<&[u8]>) {
     let mut h = match instr {
         [EXT_PREFIX, e, ..] => EXT[usize::from(*e)],
         [b, ..] => PRIMARY[usize::from(*b)],
@@ -57,6 +60,14 @@ pub(crate) fn write_handler(gap: &mut [u8], instr: &[u8], acc: Option<Slot>) {
     };
     if let Some(Some(select)) = key(instr).map(|k| ACC[k]) {
         h = select(instr, acc);
+    }
+    if let (Some(k), Some(next)) = (key(instr), next)
+        && PAIR_FIRST[k]
+        && let Some(j) = key(next)
+        && let Some(&(_, _, pick)) = PAIRS.iter().find(|&&(a, b, _)| a == k && b == j)
+        && let Some(p) = pick(instr, next, acc)
+    {
+        h = p;
     }
     if let Some(gap) = gap.get_mut(..GAP) {
         // SAFETY: `gap` has `GAP` = `size_of::<Handler>()` writable bytes; the write needs no
@@ -430,6 +441,177 @@ unsafe fn load_handler_apart(ip: Ip) -> Handler {
     // SAFETY: those bytes are a `Handler`, written as one by `write_handler`.
     unsafe { core::mem::transmute::<usize, Handler>(bits) }
 }
+
+/// The handler of a pair of instructions `I` then `J` (chosen by [`PAIRS`]): runs `I` with the
+/// operands in mask `MI` from the accumulator, then `J` (which `I` falls through to) with those
+/// in mask `MJ`, then dispatches once. Saves a dispatch on the pairs that make up the loops of
+/// the benchmarks (`ember-bench --features op-stats`).
+fn pair<I: AccOp, J: AccOp, const MI: u8, const MJ: u8>(
+    ctx: &mut Ctx<'_>,
+    ip: Ip,
+    regs: *mut u64,
+    _: Pad,
+    mem: *mut u8,
+    facc: f64,
+    iacc: u64,
+) -> Stop {
+    // SAFETY: as in `step!`.
+    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
+    let mut hot = Hot {
+        pc: ip,
+        regs,
+        mem: mem_slice,
+        ctx,
+        facc,
+        iacc,
+    };
+    // SAFETY: `write_handler` chose this handler for an instruction of type `I` followed by
+    // one of type `J`; `I` is no branch, so it moves `pc` to `J`'s gap.
+    let r = unsafe { I::exec_acc::<MI>(&mut hot, ip.0.wrapping_add(GAP)) };
+    let at_j = hot.pc;
+    if let Err(stop) = r {
+        hot.ctx.stop_pc = hot.ctx.offset(at_j);
+        return stop;
+    }
+    if J::BRANCH {
+        // SAFETY: as above, for `J` at `at_j`.
+        let taken = unsafe { J::taken::<MJ>(&mut hot, at_j.0.wrapping_add(GAP)) };
+        let (regs, facc, iacc) = (hot.regs, hot.facc, hot.iacc);
+        return match taken {
+            Some(offset) => {
+                let to = Ip(at_j.0.wrapping_offset(offset as isize));
+                // SAFETY: as in `handler_acc`.
+                let h = unsafe { load_handler_apart(to) };
+                h(ctx, to, regs, Pad::uninit(), mem, facc, iacc)
+            }
+            None => next(
+                ctx,
+                Ip(at_j.0.wrapping_add(GAP + J::SIZE)),
+                regs,
+                mem,
+                facc,
+                iacc,
+            ),
+        };
+    }
+    // SAFETY: as above, for `J` at `at_j`.
+    let r = unsafe { J::exec_acc::<MJ>(&mut hot, at_j.0.wrapping_add(GAP)) };
+    let (ip, regs, facc, iacc) = (hot.pc, hot.regs, hot.facc, hot.iacc);
+    match r {
+        Ok(()) => next(ctx, ip, regs, mem, facc, iacc),
+        Err(stop) => {
+            ctx.stop_pc = ctx.offset(ip);
+            stop
+        }
+    }
+}
+
+/// The accumulator mask of an instruction with operands `ops` when the accumulator holds
+/// `acc`: bit `k` for the `k`-th operand if it is that slot; `None` for both (no pair
+/// handler takes that).
+fn mask(ops: [Option<Slot>; 2], acc: Option<Slot>) -> Option<u8> {
+    match ops.map(|s| acc.is_some() && s == acc) {
+        [false, false] => Some(0),
+        [true, false] => Some(1),
+        [false, true] => Some(2),
+        [true, true] => None,
+    }
+}
+
+/// Picks the handler of the pair `I`, `J` for `instr` (an `I`) followed by `next` (a `J`) when
+/// the accumulator holds `acc` on entry to `instr`.
+fn pick_pair<I: AccOp, J: AccOp>(instr: &[u8], next: &[u8], acc: Option<Slot>) -> Option<Handler> {
+    let mi = mask(I::operands(instr), acc)?;
+    let after = match effect(instr) {
+        Effect::Writes(d) => Some(d),
+        Effect::Keeps => acc,
+        Effect::Clobbers => None,
+    };
+    let mj = mask(J::operands(next), after)?;
+    Some(match (mi, mj) {
+        (0, 0) => pair::<I, J, 0, 0>,
+        (0, 1) => pair::<I, J, 0, 1>,
+        (0, _) => pair::<I, J, 0, 2>,
+        (1, 0) => pair::<I, J, 1, 0>,
+        (1, 1) => pair::<I, J, 1, 1>,
+        (1, _) => pair::<I, J, 1, 2>,
+        (_, 0) => pair::<I, J, 2, 0>,
+        (_, 1) => pair::<I, J, 2, 1>,
+        (_, _) => pair::<I, J, 2, 2>,
+    })
+}
+
+/// How to pick a pair's handler.
+type PickPair = fn(&[u8], &[u8], Option<Slot>) -> Option<Handler>;
+
+/// Lists pairs of instruction types (the first no branch) as [`PAIRS`] entries.
+macro_rules! pairs {
+    ($(($I:ident, $J:ident)),* $(,)?) => {
+        [$((opcode_key($I::OPCODE), opcode_key($J::OPCODE), pick_pair::<$I, $J> as PickPair)),*]
+    };
+}
+
+/// The pairs of instructions that get one handler for both, chosen by how often they follow
+/// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
+/// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
+/// copies of structures.
+static PAIRS: [(usize, usize, PickPair); 44] = pairs![
+    (Store64, I32AddImm),
+    (I32AddImm, BrI32NeImm),
+    (I32Add, I32Add),
+    (I64Add, I64Add),
+    (I32AddImm, I32AddImm),
+    (I32Add, I32AddImm),
+    (I32Add, Load64),
+    (Copy, Copy),
+    (Store8Imm, I32Add),
+    (I32Add, BrI32LtUImm),
+    (I32AddImm, Load64),
+    (Load32, Store32),
+    (I32AndImm, I32Add),
+    (I64Add, I32AddImm),
+    (I64ExtendI32U, I64Add),
+    (I32AddImm, BrI32GtUImm),
+    (Load32, Load32),
+    (Store32, I32LtU),
+    (I32AddShl, Load32),
+    (I32AddImm, I32AndImm),
+    (Load64, Load64AddImm),
+    (Load64, I32Add),
+    (I32LtU, I32Add),
+    (Load8UAdd, BrI32NeImm),
+    (F64MulToAcc, F64MulAccLhsToAcc),
+    (I32RotlImm, I32XorRotl),
+    (Store32, Load32),
+    (Load16UAddShl, BrIfEqz),
+    (I32Sub, I32AndImm),
+    (I32AndImm, I32AddShl),
+    (I32AddShl, Load16U),
+    (I32Add, Load16UAddImm),
+    (I32AndImm, BrI32GtU),
+    (Load64, F64MulToAcc),
+    (Load16U, BrI32EqImm),
+    (I32AddImm, I32Add),
+    (Store64, Load64),
+    (Load16SAddShl, BrI32LtS),
+    (I64Xor, I64MulImm64),
+    (I64MulImm64, Load8UAddImm),
+    (Load8UAddImm, I64Xor),
+    (I32AddImm, BrI32LtU),
+    (Load32, BrIfEqz),
+    (Load8U, Load8UAdd),
+];
+
+/// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].
+static PAIR_FIRST: [bool; 512] = {
+    let mut t = [false; 512];
+    let mut k = 0;
+    while k < PAIRS.len() {
+        t[PAIRS[k].0] = true;
+        k += 1;
+    }
+    t
+};
 
 /// The handler of a byte that is no opcode (verified code never reaches it).
 fn bad(ctx: &mut Ctx<'_>, ip: Ip, _: *mut u64, _: Pad, _: *mut u8, _: f64, _: u64) -> Stop {

@@ -1,8 +1,10 @@
-//! (Part of the `differential` test.) Chains of integer instructions where each result feeds the next instruction, in every
-//! position the optimised executor reads from its integer accumulator instead of the slot
+//! (Part of the `differential` test.) Chains of integer instructions where each result feeds
+//! the next instruction, in every position the optimised executor reads from its integer
+//! accumulator instead of the slot
 //! (`core/src/exec/threaded.rs`, `AccOp`): ALU operands (left, right, both), immediates,
 //! compare-and-branch, load addresses and indices, store addresses and values, locals
-//! written by one instruction and read by the next. Every function runs in Ember and in wasmi
+//! written by one instruction and read by the next, and the pairs of instructions that get one
+//! handler for both (`threaded::PAIRS`). Every function runs in Ember and in wasmi
 //! with edge-case inputs; results, traps and memory must agree. (`cargo test --release` runs
 //! the accumulator; debug builds run the same chains through the portable loop.)
 
