@@ -555,7 +555,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 44] = pairs![
+static PAIRS: [(usize, usize, PickPair); 81] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -600,6 +600,44 @@ static PAIRS: [(usize, usize, PickPair); 44] = pairs![
     (I32AddImm, BrI32LtU),
     (Load32, BrIfEqz),
     (Load8U, Load8UAdd),
+    // Second round: the most frequent pairs left in each workload.
+    (I32AddImm, I32AddShl),
+    (I32Add, I32AddShl),
+    (Load32AddImm, Store32),
+    (Store32, Load32AddImm),
+    (Load8UAdd, I32Add),
+    (I32Add, Load32AddShl),
+    (Load8UAddImm, Load8UAdd),
+    (Store32, Store32),
+    (I32AndImm, BrIfNez),
+    (I32AddImm, BrI32GeU),
+    (I32AndImm, BrIfEqz),
+    (Load32AddShl, BrI32GtUImm),
+    (I32AddImm, Store32),
+    (Load64, Store64),
+    (Load32, I32Add),
+    (Load32, BrI32Ne),
+    (F64AddAccRhs, Store64),
+    (F64SubAccRhs, Store64),
+    (F64MulToAcc, F64MulAccRhsToAcc),
+    (F64MulAccLhsToAcc, F64AddAccRhs),
+    (F64MulAccRhs, F64MulToAcc),
+    (I32Add, Load8U),
+    (Load8UAdd, BrIfEqz),
+    (I32Add, BrIfNez),
+    (Load8UAdd, Load8UAdd),
+    (Load8UAdd, BrIfNez),
+    (Store8, Store8),
+    (I32Add, Copy),
+    (I32Add, Load32AddImm),
+    (I32Xor, I32Add),
+    (Copy, I32Xor),
+    (I32And, I32Xor),
+    (I32XorRotl, I32Add),
+    (I32XorRotl, I32XorRotl),
+    (I32ShrUImm, I32Xor),
+    (Copy, I32Mul),
+    (I32Mul, BrI32GtUImm),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].
