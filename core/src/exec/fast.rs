@@ -11,7 +11,7 @@
 use super::stack::Frame;
 use super::visit::{
     bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    load, load_add, opnd, pure_handlers, store, un,
+    konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;

@@ -25,7 +25,7 @@
 use super::fast::{Ctx, Hot, Ip};
 use super::visit::{
     acc_op, bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand,
-    handler, load, load_add, opnd, pure_handlers, store, un,
+    handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 use super::{Flow, Stop, float, numeric};
 use core::mem::MaybeUninit;
@@ -167,9 +167,6 @@ static EFFECT: [u8; 512] = {
     let mut p = [0; 512];
     pure_handlers!(@acc p);
     // Explicit handlers (`handler!`) that end with `set(dst, …)`.
-    p[opcode_key(Const32::OPCODE)] = WRITES;
-    p[opcode_key(Const64::OPCODE)] = WRITES;
-    p[opcode_key(Select::OPCODE)] = WRITES;
     p[opcode_key(I32SubImmLhs::OPCODE)] = WRITES;
     p[opcode_key(I64SubImmLhs::OPCODE)] = WRITES;
     p[opcode_key(F64MulAdd::OPCODE)] = WRITES;
@@ -234,7 +231,7 @@ static ACC: [Option<Pick>; 512] = {
         Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
         Load16UAddShl, Load16SAddShl, Load32AddShl, Load64AddShl,
         Store8, Store16, Store32, Store64, Store8Imm, Store32Imm, Store64Imm,
-        Copy, I64MulImm64,
+        Copy, I64MulImm64, Select,
         F64Add, F64Sub, F64Mul, F64Div, F64Lt, F64Gt, F64Le, F64Ge,
         F64AddImm, F64SubImm, F64MulImm, F64DivImm, F64SubImmLhs, F64DivImmLhs,
         F64AddToAcc, F64SubToAcc, F64MulToAcc, F64DivToAcc,
@@ -555,7 +552,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 81] = pairs![
+static PAIRS: [(usize, usize, PickPair); 90] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -638,6 +635,16 @@ static PAIRS: [(usize, usize, PickPair); 81] = pairs![
     (I32ShrUImm, I32Xor),
     (Copy, I32Mul),
     (I32Mul, BrI32GtUImm),
+    // Constants (materialised in loops) and `select`.
+    (Const32, I32AddImm),
+    (Const32, BrI32LtUImm),
+    (Const32, Load32),
+    (Const32, I32Add),
+    (Const32, Const32),
+    (I32LtU, Select),
+    (I32GtU, Select),
+    (Select, I32GtU),
+    (Select, I32LtU),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].

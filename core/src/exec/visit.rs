@@ -159,6 +159,53 @@ macro_rules! fimm_operand {
     (@slot bits $v:expr) => { None };
 }
 
+/// Constants: `dst = value`.
+macro_rules! konst {
+    (@stub $($name:ident $Ty:ident: $set:ident;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    (@acc $p:ident $($name:ident $Ty:ident: $set:ident;)*) => {$(
+        acc_op!($p $Ty {|i| [None, None]} WRITES, |s, i, m| konst!(@body s i $set; $Ty));
+    )*};
+    (@body $s:ident $i:ident $set:ident; $Ty:ident) => {{
+        $s.$set($i.dst, $i.value);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
+    ($($name:ident $Ty:ident: $set:ident;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            konst!(@body self i $set; $Ty)
+        }
+    )*};
+}
+
+/// `select`: `dst = cond != 0 ? if_true : if_false`.
+macro_rules! sel {
+    (@stub $($name:ident $Ty:ident;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    (@acc $p:ident $($name:ident $Ty:ident;)*) => {$(
+        acc_op!($p $Ty [cond if_true] WRITES, |s, i, m| sel!(@body s i (m & 1 != 0) (m & 2 != 0); $Ty));
+    )*};
+    (@body $s:ident $i:ident $mc:tt $mt:tt; $Ty:ident) => {{
+        let v = if opnd!($s $mc u32 $i.cond) != 0 {
+            opnd!($s $mt u64 $i.if_true)
+        } else {
+            $s.get($i.if_false)
+        };
+        $s.set($i.dst, v);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
+    ($($name:ident $Ty:ident;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            sel!(@body self i false false; $Ty)
+        }
+    )*};
+}
+
 /// `dst = f(src)`.
 macro_rules! un {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
@@ -464,18 +511,10 @@ macro_rules! pure_handlers {
             self.pc += GAP + i.len();
             Ok(())
         } }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn const32(&mut self, i: Const32) -> Flow {
-            self.set_u32(i.dst, i.value);
-            self.pc += GAP + Const32::SIZE;
-            Ok(())
-        } }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn const64(&mut self, i: Const64) -> Flow {
-            self.set_u64(i.dst, i.value);
-            self.pc += GAP + Const64::SIZE;
-            Ok(())
-        } }
+        konst! { $(@$stub $($arg)*)?
+            const32 Const32: set_u32;
+            const64 Const64: set_u64;
+        }
         handler! { $(@$stub $($arg)*)? #[inline(always)]
         fn br(&mut self, i: Br) -> Flow {
             self.branch(i.offset);
@@ -489,17 +528,9 @@ macro_rules! pure_handlers {
             self.branch(off);
             Ok(())
         } }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn select(&mut self, i: Select) -> Flow {
-            let v = if self.u32(i.cond) != 0 {
-                self.get(i.if_true)
-            } else {
-                self.get(i.if_false)
-            };
-            self.set(i.dst, v);
-            self.pc += GAP + Select::SIZE;
-            Ok(())
-        } }
+        sel! { $(@$stub $($arg)*)?
+            select Select;
+        }
 
         // ---- fused compare-and-branch ----
 
@@ -871,7 +902,7 @@ macro_rules! pure_handlers {
 pub(super) use acc_op;
 pub(super) use {
     bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    load, load_add, opnd, pure_handlers, store, un,
+    konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {
