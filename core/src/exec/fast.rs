@@ -10,8 +10,8 @@
 
 use super::stack::Frame;
 use super::visit::{
-    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    konst, load, load_add, opnd, pure_handlers, sel, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, fused_f64,
+    handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 use super::{Flow, GAP, Stop, float, numeric};
 use crate::error::TrapCode;

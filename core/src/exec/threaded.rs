@@ -25,7 +25,7 @@
 use super::fast::{Ctx, Hot, Ip};
 use super::visit::{
     acc_op, bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand,
-    handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
+    fused_f64, handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 use super::{Flow, Stop, float, numeric};
 use core::mem::MaybeUninit;
@@ -169,8 +169,6 @@ static EFFECT: [u8; 512] = {
     // Explicit handlers (`handler!`) that end with `set(dst, …)`.
     p[opcode_key(I32SubImmLhs::OPCODE)] = WRITES;
     p[opcode_key(I64SubImmLhs::OPCODE)] = WRITES;
-    p[opcode_key(F64MulAdd::OPCODE)] = WRITES;
-    p[opcode_key(F64AddMul::OPCODE)] = WRITES;
     // Explicit handlers that only move `pc`.
     p[opcode_key(Br::OPCODE)] = KEEPS;
     p[opcode_key(BrTable::OPCODE)] = KEEPS;
@@ -231,7 +229,7 @@ static ACC: [Option<Pick>; 512] = {
         Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
         Load16UAddShl, Load16SAddShl, Load32AddShl, Load64AddShl,
         Store8, Store16, Store32, Store64, Store8Imm, Store32Imm, Store64Imm,
-        Copy, I64MulImm64, Select,
+        Copy, I64MulImm64, Select, F64MulAdd, F64AddMul,
         F64Add, F64Sub, F64Mul, F64Div, F64Lt, F64Gt, F64Le, F64Ge,
         F64AddImm, F64SubImm, F64MulImm, F64DivImm, F64SubImmLhs, F64DivImmLhs,
         F64AddToAcc, F64SubToAcc, F64MulToAcc, F64DivToAcc,
@@ -552,7 +550,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 90] = pairs![
+static PAIRS: [(usize, usize, PickPair); 95] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -645,6 +643,12 @@ static PAIRS: [(usize, usize, PickPair); 90] = pairs![
     (I32GtU, Select),
     (Select, I32GtU),
     (Select, I32LtU),
+    // The fused f64 pairs (matmul, nbody).
+    (Load64, F64AddMul),
+    (Load64AddImm, F64AddMul),
+    (F64AddMul, Store64),
+    (F64Sub, F64AddMul),
+    (F64AddMul, F64MulImm),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].

@@ -206,6 +206,41 @@ macro_rules! sel {
     )*};
 }
 
+/// The fused f64 pairs: `dst = f(lhs, rhs, addend)`; the two fields in brackets may come
+/// from the accumulator (the operand computed last: the addend of `mul_add`, the right
+/// factor of `add_mul`).
+macro_rules! fused_f64 {
+    (@stub $($name:ident $Ty:ident [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr;)*) => {$(
+        handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
+    )*};
+    (@acc $p:ident $($name:ident $Ty:ident [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr;)*) => {$(
+        acc_op!($p $Ty [$f0 $f1] WRITES, |s, i, m| fused_f64!(@body s i (m & 1 != 0) (m & 2 != 0) [$f0 $f1] |$l, $r, $a| $e; $Ty));
+    )*};
+    (@body $s:ident $i:ident $m0:tt $m1:tt [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr; $Ty:ident) => {{
+        let $l = fused_f64!(@get $s $i lhs $m0 $m1 $f0 $f1);
+        let $r = fused_f64!(@get $s $i rhs $m0 $m1 $f0 $f1);
+        let $a = fused_f64!(@get $s $i addend $m0 $m1 $f0 $f1);
+        $s.set_f64($i.dst, $e);
+        $s.pc += GAP + $Ty::SIZE;
+        Ok(())
+    }};
+    // Operand `$f`: from the accumulator if it is the first (second) listed field and mask
+    // bit 0 (1) is set.
+    (@get $s:ident $i:ident $f:ident $m0:tt $m1:tt $f0:ident $f1:ident) => {
+        opnd!($s (fused_f64!(@is $f $f0) && $m0 || fused_f64!(@is $f $f1) && $m1) f64 $i.$f)
+    };
+    (@is lhs lhs) => { true };
+    (@is rhs rhs) => { true };
+    (@is addend addend) => { true };
+    (@is $x:ident $y:ident) => { false };
+    ($($name:ident $Ty:ident [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr;)*) => {$(
+        #[inline(always)]
+        fn $name(&mut self, i: $Ty) -> Flow {
+            fused_f64!(@body self i false false [$f0 $f1] |$l, $r, $a| $e; $Ty)
+        }
+    )*};
+}
+
 /// `dst = f(src)`.
 macro_rules! un {
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
@@ -795,20 +830,10 @@ macro_rules! pure_handlers {
             f64_div_imm_lhs_acc_rhs F64DivImmLhsAccRhs: bits value, acc rhs -> slot |a, b| a / b;
             f64_div_imm_lhs_acc_rhs_to_acc F64DivImmLhsAccRhsToAcc: bits value, acc rhs -> acc |a, b| a / b;
         }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn f64_mul_add(&mut self, i: F64MulAdd) -> Flow {
-            let v = self.f64(i.lhs) * self.f64(i.rhs) + self.f64(i.addend);
-            self.set_f64(i.dst, v);
-            self.pc += GAP + F64MulAdd::SIZE;
-            Ok(())
-        } }
-        handler! { $(@$stub $($arg)*)? #[inline(always)]
-        fn f64_add_mul(&mut self, i: F64AddMul) -> Flow {
-            let v = self.f64(i.addend) + self.f64(i.lhs) * self.f64(i.rhs);
-            self.set_f64(i.dst, v);
-            self.pc += GAP + F64AddMul::SIZE;
-            Ok(())
-        } }
+        fused_f64! { $(@$stub $($arg)*)?
+            f64_mul_add F64MulAdd [addend rhs] |l, r, a| l * r + a;
+            f64_add_mul F64AddMul [lhs rhs] |l, r, a| a + l * r;
+        }
         bin_fimm! { $(@$stub $($arg)*)?
             f32_add_imm F32AddImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a + b;
             f32_sub_imm F32SubImm: f32 -> set_f32, f32::from_bits |a: slot lhs, b: bits value| a - b;
@@ -901,8 +926,8 @@ macro_rules! pure_handlers {
 #[cfg(ember_tail_dispatch)]
 pub(super) use acc_op;
 pub(super) use {
-    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, handler,
-    konst, load, load_add, opnd, pure_handlers, sel, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, fused_f64,
+    handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

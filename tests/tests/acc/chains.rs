@@ -192,7 +192,13 @@ fn funcs() -> Vec<Func> {
         }
     }
     // Floats read from the accumulator: loaded, or computed by the instruction before.
-    let f = |k: usize| format!("(f64.load (i32.and (local.get {k}) (i32.const 0xff8)))");
+    // Eight different doubles in the first 64 bytes (the data segment at 0).
+    let f = |k: usize| {
+        format!(
+            "(f64.load (i32.and (i32.add (local.get {k}) (i32.const {})) (i32.const 0x38)))",
+            8 * k + 8
+        )
+    };
     for o in ["add", "sub", "mul", "div", "lt", "gt", "le", "ge"] {
         let ty = if ["lt", "gt", "le", "ge"].contains(&o) {
             "i32"
@@ -207,6 +213,19 @@ fn funcs() -> Vec<Func> {
             format!("(f64.{o} (f64.mul {} (f64.const -0.25)) {})", f(0), f(1)),
             format!("(f64.{o} {} (f64.sub (f64.const 3) {}))", f(0), f(1)),
             format!("(f64.{o} (f64.add {} {}) (f64.const 2))", f(0), f(2)),
+            // The fused pairs `f64.mul_add` / `f64.add_mul`, last operand loaded.
+            format!(
+                "(f64.{o} (f64.add (f64.mul {} {}) {}) (f64.const 3))",
+                f(0),
+                f(1),
+                f(2)
+            ),
+            format!(
+                "(f64.{o} (f64.add {} (f64.mul {} {})) (f64.const 3))",
+                f(2),
+                f(0),
+                f(1)
+            ),
         ] {
             push(&mut v, "i32", ty, body);
         }
@@ -245,6 +264,23 @@ fn funcs() -> Vec<Func> {
 fn module(funcs: &[Func]) -> String {
     let mut wat = String::from("(module (memory (export \"mem\") 1)\n");
     wat += "(data (i32.const 0) \"\\01\\82\\03\\f4\\05\\86\\07\\f8\\09\\8a\\0b\\fc\\0d\\8e\\0f\\f0\")\n";
+    // Doubles: 1.5, -2.75, 1e10, 0.1, -0.0, 3.25e-5, 7, NaN with a payload.
+    wat += "(data (i32.const 16) \"";
+    for v in [
+        1.5f64,
+        -2.75,
+        1e10,
+        0.1,
+        -0.0,
+        3.25e-5,
+        7.0,
+        f64::from_bits(0x7ff8_0000_0000_0123),
+    ] {
+        for b in v.to_le_bytes() {
+            wat += &format!("\\{b:02x}");
+        }
+    }
+    wat += "\")\n";
     wat += "(data (i32.const 4000) \"\\ff\\fe\\fd\\fc\\fb\\fa\\f9\\f8\\f7\\f6\\f5\\f4\\f3\\f2\\f1\\f0\")\n";
     for (name, pt, ty, body) in funcs {
         wat += &format!(
