@@ -319,18 +319,7 @@ fn next(ctx: &mut Ctx<'_>, ip: Ip, regs: *mut u64, mem: *mut u8, facc: f64, iacc
 /// `$hot` the state and `$at` the instruction's opcode), then goes on to the next handler.
 macro_rules! step {
     ($ctx:ident, $ip:ident, $regs:ident, $mem:ident, $facc:ident, $iacc:ident, |$hot:ident, $at:ident| $exec:expr) => {{
-        // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably
-        // for the whole dispatch; only one handler runs at a time, and this slice dies before
-        // the next.
-        let mem_slice = unsafe { core::slice::from_raw_parts_mut($mem, $ctx.mem_len) };
-        let mut hot = Hot {
-            pc: $ip,
-            regs: $regs,
-            mem: mem_slice,
-            ctx: $ctx,
-            facc: $facc,
-            iacc: $iacc,
-        };
+        let mut hot = hot($ctx, $ip, $regs, $mem, $facc, $iacc);
         let ($hot, $at) = (&mut hot, $ip.0.wrapping_add(GAP));
         let r = $exec;
         let (ip, regs, facc, iacc) = (hot.pc, hot.regs, hot.facc, hot.iacc);
@@ -342,6 +331,29 @@ macro_rules! step {
             }
         }
     }};
+}
+
+/// The hot state a handler runs an instruction on, from its arguments.
+#[inline(always)]
+fn hot<'a, 'c>(
+    ctx: &'a mut Ctx<'c>,
+    ip: Ip,
+    regs: *mut u64,
+    mem: *mut u8,
+    facc: f64,
+    iacc: u64,
+) -> Hot<'a, 'c> {
+    // SAFETY: `mem`/`ctx.mem_len` are memory 0's bytes, which `fast::run` borrows mutably for
+    // the whole dispatch; only one handler runs at a time, and this slice dies before the next.
+    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
+    Hot {
+        pc: ip,
+        regs,
+        mem: mem_slice,
+        ctx,
+        facc,
+        iacc,
+    }
 }
 
 /// The handler of instruction type `I`.
@@ -373,42 +385,50 @@ fn handler_acc<I: AccOp, const M: u8>(
     iacc: u64,
 ) -> Stop {
     if I::BRANCH {
-        // SAFETY: as in `step!`.
-        let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
-        let mut hot = Hot {
-            pc: ip,
-            regs,
-            mem: mem_slice,
-            ctx,
-            facc,
-            iacc,
-        };
+        let mut hot = hot(ctx, ip, regs, mem, facc, iacc);
         // SAFETY: as in `handler`: `write_handler` chose this handler for an instruction of
         // type `I`.
         let taken = unsafe { I::taken::<M>(&mut hot, ip.0.wrapping_add(GAP)) };
-        // Two dispatches, one per way (see `AccOp::BRANCH`).
-        return match taken {
-            Some(offset) => {
-                let to = Ip(ip.0.wrapping_offset(offset as isize));
-                // SAFETY: as in `next`: a branch leads to the gap in front of an instruction.
-                let h = unsafe { load_handler_apart(to) };
-                h(ctx, to, regs, Pad::uninit(), mem, facc, iacc)
-            }
-            None => next(
-                ctx,
-                Ip(ip.0.wrapping_add(GAP + I::SIZE)),
-                regs,
-                mem,
-                facc,
-                iacc,
-            ),
-        };
+        return branch_next(ctx, ip, taken, I::SIZE, regs, mem, facc, iacc);
     }
     // SAFETY: as in `handler`: `write_handler` chose this handler for an instruction of type
     // `I`.
     step!(ctx, ip, regs, mem, facc, iacc, |hot, at| unsafe {
         I::exec_acc::<M>(hot, at)
     })
+}
+
+/// After the conditional branch at `ip` (its fixed part `size` bytes): dispatches to its
+/// target if `taken` (its offset) or to the next instruction, from two places (see
+/// [`AccOp::BRANCH`]).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn branch_next(
+    ctx: &mut Ctx<'_>,
+    ip: Ip,
+    taken: Option<i32>,
+    size: usize,
+    regs: *mut u64,
+    mem: *mut u8,
+    facc: f64,
+    iacc: u64,
+) -> Stop {
+    match taken {
+        Some(offset) => {
+            let to = Ip(ip.0.wrapping_offset(offset as isize));
+            // SAFETY: as in `next`: a branch leads to the gap in front of an instruction.
+            let h = unsafe { load_handler_apart(to) };
+            h(ctx, to, regs, Pad::uninit(), mem, facc, iacc)
+        }
+        None => next(
+            ctx,
+            Ip(ip.0.wrapping_add(GAP + size)),
+            regs,
+            mem,
+            facc,
+            iacc,
+        ),
+    }
 }
 
 /// Reads the handler in the gap at `ip`, as `next` does, but with an instruction the compiler
@@ -450,16 +470,7 @@ fn pair<I: AccOp, J: AccOp, const MI: u8, const MJ: u8>(
     facc: f64,
     iacc: u64,
 ) -> Stop {
-    // SAFETY: as in `step!`.
-    let mem_slice = unsafe { core::slice::from_raw_parts_mut(mem, ctx.mem_len) };
-    let mut hot = Hot {
-        pc: ip,
-        regs,
-        mem: mem_slice,
-        ctx,
-        facc,
-        iacc,
-    };
+    let mut hot = hot(ctx, ip, regs, mem, facc, iacc);
     // SAFETY: `write_handler` chose this handler for an instruction of type `I` followed by
     // one of type `J`; `I` is no branch, so it moves `pc` to `J`'s gap.
     let r = unsafe { I::exec_acc::<MI>(&mut hot, ip.0.wrapping_add(GAP)) };
@@ -472,22 +483,7 @@ fn pair<I: AccOp, J: AccOp, const MI: u8, const MJ: u8>(
         // SAFETY: as above, for `J` at `at_j`.
         let taken = unsafe { J::taken::<MJ>(&mut hot, at_j.0.wrapping_add(GAP)) };
         let (regs, facc, iacc) = (hot.regs, hot.facc, hot.iacc);
-        return match taken {
-            Some(offset) => {
-                let to = Ip(at_j.0.wrapping_offset(offset as isize));
-                // SAFETY: as in `handler_acc`.
-                let h = unsafe { load_handler_apart(to) };
-                h(ctx, to, regs, Pad::uninit(), mem, facc, iacc)
-            }
-            None => next(
-                ctx,
-                Ip(at_j.0.wrapping_add(GAP + J::SIZE)),
-                regs,
-                mem,
-                facc,
-                iacc,
-            ),
-        };
+        return branch_next(ctx, at_j, taken, J::SIZE, regs, mem, facc, iacc);
     }
     // SAFETY: as above, for `J` at `at_j`.
     let r = unsafe { J::exec_acc::<MJ>(&mut hot, at_j.0.wrapping_add(GAP)) };
