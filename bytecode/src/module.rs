@@ -134,9 +134,11 @@ pub struct FuncBody {
     pub frame_size: u16,
     /// Number of parameter slots (`0..num_params`).
     pub num_params: u16,
-    /// Number of declared (non-parameter) locals; slots `num_params..num_params + num_locals`
-    /// are zeroed on entry.
-    pub num_locals: u16,
+    /// Number of declared (non-parameter) locals, from the first, that a call zeroes: slots
+    /// `num_params..num_params + zeroed_locals`. The translator leaves out the locals after the
+    /// last one the function may read before writing it (wasm's zero initial value is then
+    /// never observed); a function may declare more.
+    pub zeroed_locals: u16,
     /// Number of results, returned in slots `0..num_results`.
     pub num_results: u16,
 }

@@ -62,8 +62,8 @@ fn render_func(
     let _ = writeln!(out, "func[{index}]{exported} {ty}");
     let _ = writeln!(
         out,
-        "  frame_size={} params={} locals={} results={} code={} bytes",
-        body.frame_size, body.num_params, body.num_locals, body.num_results, body.code_len
+        "  frame_size={} params={} zeroed={} results={} code={} bytes",
+        body.frame_size, body.num_params, body.zeroed_locals, body.num_results, body.code_len
     );
     let code = m
         .body_code(body)

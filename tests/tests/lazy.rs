@@ -61,8 +61,8 @@ fn lazy_modes_translate_on_first_call_and_agree_with_eager() {
         assert_eq!(lazy.bodies.len(), eager.bodies.len());
         for (l, e) in lazy.bodies.iter().zip(&eager.bodies) {
             assert_eq!(
-                (l.frame_size, l.num_params, l.num_locals, l.num_results),
-                (e.frame_size, e.num_params, e.num_locals, e.num_results),
+                (l.frame_size, l.num_params, l.zeroed_locals, l.num_results),
+                (e.frame_size, e.num_params, e.zeroed_locals, e.num_results),
                 "{mode:?}"
             );
             assert_eq!(lazy.body_code(l), eager.body_code(e), "{mode:?}");

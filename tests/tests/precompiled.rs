@@ -185,7 +185,7 @@ fn forged_reference_results_read_as_null() {
             code_len: code.len() as u32,
             frame_size: 1,
             num_params: 0,
-            num_locals: 0,
+            zeroed_locals: 0,
             num_results: 1,
         }],
         code: code.into(),

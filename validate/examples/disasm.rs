@@ -10,11 +10,11 @@ fn main() {
     for (i, b) in m.bodies.iter().enumerate() {
         let f = i as u32 + m.num_imported_funcs;
         println!(
-            "func {f} {}: frame_size={} params={} locals={} results={}",
+            "func {f} {}: frame_size={} params={} zeroed={} results={}",
             m.func_type(f).map(|t| t.to_string()).unwrap_or_default(),
             b.frame_size,
             b.num_params,
-            b.num_locals,
+            b.zeroed_locals,
             b.num_results
         );
         let code = m.body_code(b).expect("code");

@@ -148,7 +148,7 @@ impl Translator {
                 code_len: 0,
                 frame_size: 0,
                 num_params,
-                num_locals: 0,
+                zeroed_locals: 0,
                 num_results,
             })
         });

@@ -400,7 +400,7 @@ fn decode_parts(bytes: &[u8]) -> Result<(CompiledModule, &[u8]), FormatError> {
             code_len: r.u32(),
             frame_size: r.u16(),
             num_params: r.u16(),
-            num_locals: r.u16(),
+            zeroed_locals: r.u16(),
             num_results: r.u16(),
         })
         .collect();

@@ -141,7 +141,7 @@ fn sample() -> CompiledModule {
                 code_len: second,
                 frame_size: 3,
                 num_params: 2,
-                num_locals: 1,
+                zeroed_locals: 1,
                 num_results: 1,
             },
             FuncBody {
@@ -149,7 +149,7 @@ fn sample() -> CompiledModule {
                 code_len: code.len() as u32 - second,
                 frame_size: 0,
                 num_params: 0,
-                num_locals: 0,
+                zeroed_locals: 0,
                 num_results: 0,
             },
         ],

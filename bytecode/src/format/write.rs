@@ -100,7 +100,7 @@ impl W {
         self.u32(b.code_len);
         self.u16(b.frame_size);
         self.u16(b.num_params);
-        self.u16(b.num_locals);
+        self.u16(b.zeroed_locals);
         self.u16(b.num_results);
     }
 }

@@ -224,7 +224,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
                 message: msg!("parameter or result count differs from the type ", t),
             });
         }
-        let locals = u32::from(b.num_params) + u32::from(b.num_locals);
+        let locals = u32::from(b.num_params) + u32::from(b.zeroed_locals);
         if u32::from(b.frame_size) < locals || b.frame_size < b.num_results {
             return Err(VerifyError {
                 func: Some(func as u32),

@@ -71,7 +71,7 @@ fn module(c: Vec<u8>) -> CompiledModule {
             code_len: c.len() as u32,
             frame_size: 4,
             num_params: 1,
-            num_locals: 1,
+            zeroed_locals: 1,
             num_results: 1,
         }],
         code: c.into(),
@@ -576,7 +576,7 @@ fn instruction_rules() {
         code_len: 1,
         frame_size: 0,
         num_params: 0,
-        num_locals: 0,
+        zeroed_locals: 0,
         num_results: 0,
     });
     verify_module(&m).unwrap();

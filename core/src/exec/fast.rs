@@ -367,16 +367,14 @@ impl Hot<'_, '_> {
         ctx.fp = fp;
         self.regs = ctx.values_ptr.wrapping_add(fp);
         let locals = usize::from(body.num_params);
-        let n = usize::from(body.num_locals);
-        if n <= 3 {
-            // Most functions have a few locals: no `memset` call for them.
-            for k in 0..n {
-                self.set((locals + k) as Slot, 0);
-            }
-        } else {
-            // SAFETY: the frame (`frame_size >= num_params + num_locals` slots from `fp`) fits
+        let n = usize::from(body.zeroed_locals);
+        // Most functions zero no locals (the translator leaves out those written before they
+        // are read). Volatile stores keep this loop a loop: as a call of `memset`, the handler
+        // would save and restore registers on every call.
+        for k in locals..locals + n {
+            // SAFETY: the frame (`frame_size >= num_params + zeroed_locals` slots from `fp`) fits
             // in the value stack (checked above).
-            unsafe { core::ptr::write_bytes(self.regs.add(locals), 0, n) };
+            unsafe { core::ptr::write_volatile(self.regs.add(k), 0) };
         }
         self.jump_to(body.code_start as usize);
         Ok(())

@@ -274,7 +274,7 @@ impl<'s, T> Executor<'s, T> {
     #[inline]
     pub(super) fn zero_locals(&mut self, fp: usize, body: &FuncBody) {
         let start = fp + usize::from(body.num_params);
-        let end = start + usize::from(body.num_locals);
+        let end = start + usize::from(body.zeroed_locals);
         if let Some(locals) = self.stack.values.get_mut(start..end) {
             // Most functions have a few locals: avoid a `memset` call for them.
             match locals {

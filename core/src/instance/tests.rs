@@ -31,7 +31,7 @@ fn body() -> FuncBody {
         code_len: 0,
         frame_size: 0,
         num_params: 0,
-        num_locals: 0,
+        zeroed_locals: 0,
         num_results: 0,
     }
 }

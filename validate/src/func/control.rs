@@ -97,7 +97,7 @@ impl FuncTranslator<'_> {
                 instr: pos,
                 field,
             });
-            self.b.ctrl[idx as usize].branched = true;
+            self.note_branch_to_end(idx);
         }
         Ok(())
     }
@@ -115,7 +115,7 @@ impl FuncTranslator<'_> {
                 instr: pos,
                 field,
             });
-            self.b.ctrl[idx as usize].branched = true;
+            self.note_branch_to_end(idx);
         }
         Ok(())
     }
@@ -188,6 +188,8 @@ impl FuncTranslator<'_> {
             pc: self.code.len(),
             else_branch: None,
             branched: false,
+            entry_assigned: self.assigned,
+            label_assigned: super::init::UNREACHED,
         });
         Ok(())
     }
@@ -213,6 +215,8 @@ impl FuncTranslator<'_> {
             pc: pos,
             else_branch: Some(pos),
             branched: false,
+            entry_assigned: self.assigned,
+            label_assigned: super::init::UNREACHED,
         });
         Ok(())
     }
@@ -233,6 +237,7 @@ impl FuncTranslator<'_> {
             let here = self.code.len();
             self.patch(pos, field, here)?;
         }
+        self.note_else(&frame);
         let f = &mut self.b.ctrl[idx as usize];
         f.else_branch = None;
         f.kind = Kind::Else;
@@ -275,6 +280,8 @@ impl FuncTranslator<'_> {
         if frame.kind != Kind::Loop {
             reachable |= frame.branched;
         }
+        let frame = self.b.ctrl[idx as usize];
+        self.note_end(&frame, fallthrough);
         self.bind_label(idx)?;
         if let Some(pos) = frame.else_branch {
             reachable = true;
@@ -358,7 +365,7 @@ impl FuncTranslator<'_> {
                         instr: pos,
                         field,
                     });
-                    self.b.ctrl[idx as usize].branched = true;
+                    self.note_branch_to_end(idx);
                 }
                 continue;
             }

@@ -7,6 +7,7 @@
 mod cond;
 mod control;
 mod facc;
+mod init;
 mod ops;
 mod stack;
 
@@ -58,6 +59,10 @@ pub(crate) struct Ctrl {
     pub(crate) else_branch: Option<usize>,
     /// Some branch targets the end of this frame.
     pub(crate) branched: bool,
+    /// The locals assigned on every path to the frame's entry (`init.rs`).
+    pub(crate) entry_assigned: init::Assigned,
+    /// The locals assigned on every branch to the frame's end so far.
+    pub(crate) label_assigned: init::Assigned,
 }
 
 impl Ctrl {
@@ -117,6 +122,12 @@ pub(crate) struct FuncTranslator<'a> {
     pub(crate) module: &'a CompiledModule,
     /// Slots of parameters and declared locals: `home(h) = base + h`.
     pub(crate) base: u32,
+    /// Parameter slots (`0..params`).
+    pub(crate) params: u32,
+    /// Locals `params..zero_end` may be read before they are written: calls zero them.
+    pub(crate) zero_end: u32,
+    /// The locals written on every path to the current point (`init.rs`).
+    pub(crate) assigned: init::Assigned,
     pub(crate) num_results: u32,
     /// Slots needed so far.
     pub(crate) frame_size: u32,
@@ -193,6 +204,9 @@ pub(crate) fn translate(
         code,
         module,
         base,
+        params: num_params as u32,
+        zero_end: num_params as u32,
+        assigned: 0,
         num_results: num_results as u32,
         frame_size: base.max(num_results as u32),
         last: None,
@@ -205,6 +219,7 @@ pub(crate) fn translate(
     t.b.stack.clear();
     t.b.ctrl.clear();
     t.b.fixups.clear();
+    t.init_locals_analysis();
     t.b.ctrl.push(Ctrl {
         kind: Kind::Func,
         height: 0,
@@ -213,6 +228,8 @@ pub(crate) fn translate(
         pc: start,
         else_branch: None,
         branched: false,
+        entry_assigned: 0,
+        label_assigned: init::UNREACHED,
     });
 
     let ops = body
@@ -235,7 +252,7 @@ pub(crate) fn translate(
         code_len: u32::try_from(code_len).map_err(|_| too_large("code exceeds 4 GiB"))?,
         frame_size,
         num_params: num_params as u16,
-        num_locals: num_locals as u16,
+        zeroed_locals: t.locals_to_zero() as u16,
         num_results: num_results_u16,
     })
 }

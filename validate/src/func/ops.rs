@@ -142,16 +142,22 @@ impl FuncTranslator<'_> {
                 self.pop()?;
             }
             O::Select | O::TypedSelect { .. } => self.op_select()?,
-            O::LocalGet { local_index } => self.push(Entry::Local(self.local(local_index)?))?,
+            O::LocalGet { local_index } => {
+                let x = self.local(local_index)?;
+                self.note_local_read(x);
+                self.push(Entry::Local(x))?;
+            }
             O::LocalSet { local_index } => {
                 let x = self.local(local_index)?;
                 let (h, e) = self.pop()?;
                 self.set_local(x, h, e);
+                self.note_local_write(x);
             }
             O::LocalTee { local_index } => {
                 let x = self.local(local_index)?;
                 let (h, e) = self.pop()?;
                 self.set_local(x, h, e);
+                self.note_local_write(x);
                 self.push(Entry::Local(x))?;
             }
             O::GlobalGet { global_index } => {

@@ -137,7 +137,7 @@ pub fn check_module(m: &CompiledModule) -> Result<(), String> {
 fn check_body(m: &CompiledModule, b: &FuncBody) -> Result<(), String> {
     let code = m.body_code(b).ok_or("code out of range")?;
     let fs = i128::from(b.frame_size);
-    if u32::from(b.num_params) + u32::from(b.num_locals) > u32::from(b.frame_size)
+    if u32::from(b.num_params) + u32::from(b.zeroed_locals) > u32::from(b.frame_size)
         || b.num_results > b.frame_size
     {
         return Err("frame smaller than params + locals or results".into());

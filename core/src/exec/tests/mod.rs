@@ -183,7 +183,7 @@ impl Builder {
             code_len: (self.asm.code.len() - start) as u32,
             frame_size: frame,
             num_params: ft.params().len() as u16,
-            num_locals: locals,
+            zeroed_locals: locals,
             num_results: ft.results().len() as u16,
         });
         self.cm.funcs.push(ty);

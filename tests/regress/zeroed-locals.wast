@@ -1,0 +1,40 @@
+;; Locals the translator does not zero (written before read) must never be observed, and the
+;; ones it does zero must read 0 even when a previous call left other values in those slots.
+(module
+  (func $dirty (param i64) (result i64) (local i64 i64 i64 i64 i64 i64)
+    (local.set 1 (local.get 0)) (local.set 2 (local.get 0)) (local.set 3 (local.get 0))
+    (local.set 4 (local.get 0)) (local.set 5 (local.get 0)) (local.set 6 (local.get 0))
+    (i64.add (local.get 1) (i64.add (local.get 6) (local.get 3))))
+  ;; Local 1 is written only when the parameter is non-zero.
+  (func $maybe (param i32) (result i32) (local i32)
+    (if (local.get 0) (then (local.set 1 (i32.const 7))))
+    (local.get 1))
+  ;; Local 2 is read at the loop head before the loop writes it: the first value is 0.
+  (func $carried (param i32) (result i32) (local i32 i32)
+    (local.set 1 (i32.const 0))
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (local.get 2)))
+      (local.set 2 (i32.const 10))
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+    (local.get 1))
+  ;; Written on every path before the read (not zeroed), after a call that dirtied the slots.
+  (func $assigned (param i32) (result i32) (local i32)
+    (block (local.set 1 (i32.const 3)) (br_if 0 (local.get 0)) (local.set 1 (i32.const 4)))
+    (local.get 1))
+  (func (export "maybe") (param i32) (result i32)
+    (drop (call $dirty (i64.const 0x1234567812345678)))
+    (call $maybe (local.get 0)))
+  (func (export "carried") (param i32) (result i32)
+    (drop (call $dirty (i64.const 99)))
+    (call $carried (local.get 0)))
+  (func (export "assigned") (param i32) (result i32)
+    (drop (call $dirty (i64.const 99)))
+    (call $assigned (local.get 0))))
+(assert_return (invoke "maybe" (i32.const 1)) (i32.const 7))
+(assert_return (invoke "maybe" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "maybe" (i32.const 1)) (i32.const 7))
+(assert_return (invoke "maybe" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "carried" (i32.const 1)) (i32.const 0))
+(assert_return (invoke "carried" (i32.const 3)) (i32.const 20))
+(assert_return (invoke "assigned" (i32.const 1)) (i32.const 3))
+(assert_return (invoke "assigned" (i32.const 0)) (i32.const 4))
