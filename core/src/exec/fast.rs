@@ -25,8 +25,16 @@ use ember_bytecode::*;
 pub(super) struct Ctx<'a> {
     /// Base of the current frame in the value stack.
     pub(super) fp: usize,
-    /// Suspended callers.
+    /// Suspended callers. While [`run`] runs, its length is stale: the frames are
+    /// `frames_ptr[..depth]` ([`run`] sets the length back before returning).
     pub(super) frames: &'a mut Vec<Frame>,
+    /// The frames' buffer (set by [`run`]).
+    pub(super) frames_ptr: *mut Frame,
+    /// The number of frames (set by [`run`]).
+    pub(super) depth: usize,
+    /// Calls push frames only below this depth: the smaller of the frames' capacity (the
+    /// executor grows it) and `max_depth - 1` (set by [`run`]).
+    pub(super) depth_limit: usize,
     /// The current module's function bodies (for same-module calls).
     pub(super) bodies: &'a [FuncBody],
     /// Its number of imported functions.
@@ -76,6 +84,9 @@ pub(super) fn run(
     ctx.mem_len = mem.len();
     // A memory is below 2^48 bytes: `as i64` is exact.
     ctx.mem_limit = [1, 2, 4, 8].map(|n| mem.len() as i64 - n);
+    ctx.frames_ptr = ctx.frames.as_mut_ptr();
+    ctx.depth = ctx.frames.len();
+    ctx.depth_limit = ctx.frames.capacity().min(ctx.max_depth.saturating_sub(1));
     let ip = Ip(ctx.code.as_ptr().wrapping_add(pc));
     let regs = ctx.values_ptr.wrapping_add(ctx.fp);
     #[cfg(ember_tail_dispatch)]
@@ -95,6 +106,9 @@ pub(super) fn run(
         ctx.stop_pc = ctx.offset(pc);
         stop
     };
+    // SAFETY: `ctx.depth <= capacity` (a frame is pushed only below `depth_limit`), and the
+    // frames below it are initialised: those the vector held, and those pushed since.
+    unsafe { ctx.frames.set_len(ctx.depth) };
     (stop, ctx.stop_pc)
 }
 
@@ -351,19 +365,21 @@ impl Hot<'_, '_> {
             return Err(Stop::Slow);
         };
         let fp = ctx.fp + usize::from(base);
-        let depth = ctx.frames.len();
         if fp + usize::from(body.frame_size) > ctx.values_len
             || body.code_start == UNTRANSLATED
-            || depth + 1 >= ctx.max_depth
-            || depth == ctx.frames.capacity()
+            || ctx.depth >= ctx.depth_limit
         {
             return Err(Stop::Slow);
         }
-        ctx.frames.push(Frame {
-            pc: ret_pc,
-            fp: ctx.fp,
-            instance: ctx.instance,
-        });
+        // SAFETY: `depth < depth_limit <= capacity`: the slot is inside the frames' buffer.
+        unsafe {
+            ctx.frames_ptr.add(ctx.depth).write(Frame {
+                pc: ret_pc,
+                fp: ctx.fp,
+                instance: ctx.instance,
+            })
+        };
+        ctx.depth += 1;
         ctx.fp = fp;
         self.regs = ctx.values_ptr.wrapping_add(fp);
         let locals = usize::from(body.num_params);
@@ -383,18 +399,23 @@ impl Hot<'_, '_> {
     /// Whether a return can stay in the fast loop (same instance, not the entry frame).
     #[inline(always)]
     fn can_return(&self) -> bool {
-        self.ctx.frames.len() > self.ctx.entry_depth
-            && self
-                .ctx
-                .frames
-                .last()
-                .is_some_and(|f| f.instance == self.ctx.instance)
+        self.ctx.depth > self.ctx.entry_depth && self.top_frame().instance == self.ctx.instance
+    }
+
+    /// The innermost suspended caller. Only when `depth > entry_depth` (so there is one).
+    #[inline(always)]
+    fn top_frame(&self) -> Frame {
+        debug_assert!(self.ctx.depth > 0 && self.ctx.depth <= self.ctx.frames.capacity());
+        // SAFETY: `0 < depth <= capacity` (the caller's guarantee; a frame is pushed only below
+        // `depth_limit`), and the frames below `depth` are initialised (see `run`).
+        unsafe { self.ctx.frames_ptr.add(self.ctx.depth - 1).read() }
     }
 
     /// Returns to the caller (after `can_return`).
     #[inline(always)]
     fn pop_frame(&mut self) -> Flow {
-        let f = self.ctx.frames.pop().ok_or(Stop::BadCode)?;
+        let f = self.top_frame();
+        self.ctx.depth -= 1;
         self.jump_to(f.pc);
         self.ctx.fp = f.fp;
         self.regs = self.ctx.values_ptr.wrapping_add(f.fp);

@@ -347,6 +347,9 @@ impl<'s, T> Executor<'s, T> {
                 let mut ctx = fast::Ctx {
                     fp: self.fp,
                     frames: &mut self.stack.frames,
+                    frames_ptr: core::ptr::null_mut(),
+                    depth: 0,
+                    depth_limit: 0,
                     bodies,
                     num_imported_funcs: self.module.compiled.num_imported_funcs,
                     instance: self.instance,
