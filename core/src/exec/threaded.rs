@@ -459,7 +459,8 @@ unsafe fn load_handler_apart(ip: Ip) -> Handler {
 
 /// The handler of a pair of instructions `I` then `J` (chosen by [`PAIRS`]): runs `I` with the
 /// operands in mask `MI` from the accumulator, then `J` (which `I` falls through to) with those
-/// in mask `MJ`, then dispatches once. Saves a dispatch on the pairs that make up the loops of
+/// in mask `MJ`, then dispatches once. If `I` is a conditional branch, a taken branch
+/// dispatches to its target and only the fall-through runs `J`. Saves a dispatch on the pairs that make up the loops of
 /// the benchmarks (`ember-bench --features op-stats`).
 fn pair<I: AccOp, J: AccOp, const MI: u8, const MJ: u8>(
     ctx: &mut Ctx<'_>,
@@ -471,14 +472,26 @@ fn pair<I: AccOp, J: AccOp, const MI: u8, const MJ: u8>(
     iacc: u64,
 ) -> Stop {
     let mut hot = hot(ctx, ip, regs, mem, facc, iacc);
-    // SAFETY: `write_handler` chose this handler for an instruction of type `I` followed by
-    // one of type `J`; `I` is no branch, so it moves `pc` to `J`'s gap.
-    let r = unsafe { I::exec_acc::<MI>(&mut hot, ip.0.wrapping_add(GAP)) };
-    let at_j = hot.pc;
-    if let Err(stop) = r {
-        hot.ctx.stop_pc = hot.ctx.offset(at_j);
-        return stop;
+    if I::BRANCH {
+        // SAFETY: `write_handler` chose this handler for an instruction of type `I` followed
+        // by one of type `J`.
+        if let Some(offset) = unsafe { I::taken::<MI>(&mut hot, ip.0.wrapping_add(GAP)) } {
+            let to = Ip(ip.0.wrapping_offset(offset as isize));
+            // SAFETY: as in `next`: a branch leads to the gap in front of an instruction.
+            let h = unsafe { load_handler_apart(to) };
+            return h(ctx, to, regs, Pad::uninit(), mem, facc, iacc);
+        }
+        // Not taken: `I` falls through to `J`.
+        hot.pc = Ip(ip.0.wrapping_add(GAP + I::SIZE));
+    } else {
+        // SAFETY: as above; `I` is no branch, so it moves `pc` to `J`'s gap.
+        let r = unsafe { I::exec_acc::<MI>(&mut hot, ip.0.wrapping_add(GAP)) };
+        if let Err(stop) = r {
+            hot.ctx.stop_pc = hot.ctx.offset(hot.pc);
+            return stop;
+        }
     }
+    let at_j = hot.pc;
     if J::BRANCH {
         // SAFETY: as above, for `J` at `at_j`.
         let taken = unsafe { J::taken::<MJ>(&mut hot, at_j.0.wrapping_add(GAP)) };
@@ -535,7 +548,7 @@ fn pick_pair<I: AccOp, J: AccOp>(instr: &[u8], next: &[u8], acc: Option<Slot>) -
 /// How to pick a pair's handler.
 type PickPair = fn(&[u8], &[u8], Option<Slot>) -> Option<Handler>;
 
-/// Lists pairs of instruction types (the first no branch) as [`PAIRS`] entries.
+/// Lists pairs of instruction types as [`PAIRS`] entries.
 macro_rules! pairs {
     ($(($I:ident, $J:ident)),* $(,)?) => {
         [$((opcode_key($I::OPCODE), opcode_key($J::OPCODE), pick_pair::<$I, $J> as PickPair)),*]
@@ -546,7 +559,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 95] = pairs![
+static PAIRS: [(usize, usize, PickPair); 125] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -645,6 +658,38 @@ static PAIRS: [(usize, usize, PickPair); 95] = pairs![
     (F64AddMul, Store64),
     (F64Sub, F64AddMul),
     (F64AddMul, F64MulImm),
+    // Third round: a conditional branch and what it falls through to (loop exits), and the
+    // most frequent pairs left (op-stats over all workloads, the session-6 binary).
+    (BrI32NeImm, I32Add),
+    (BrI32LtUImm, Store8Imm),
+    (BrI32NeImm, Load8UAdd),
+    (BrIfEqz, I32Sub),
+    (BrI32GtU, I32AndImm),
+    (BrI32LtUImm, Const32),
+    (BrI32GtUImm, I64ExtendI32U),
+    (Copy, Load16SAddShl),
+    (BrI32EqImm, BrI32GtUImm),
+    (BrI32GtUImm, Copy),
+    (BrI32LtS, Const32),
+    (BrIfNez, I32AddImm),
+    (I32AddImm, BrIfNez),
+    (BrI32GtUImm, I32AddImm),
+    (BrI32Eq, Load16UAddShl),
+    (BrI32LtU, I32AddImm),
+    (BrI32LtUImm, I64ExtendI32U),
+    (Store32, I32AddImm),
+    (BrI32Ne, I32AddImm),
+    (Copy, I32AddImm),
+    (I32Add, Store32),
+    (Load32AddImm, I32RotlImm),
+    (I32XorRotl, I32ShrUImm),
+    (Load32, BrI32GeU),
+    (BrIfEqz, I32AddImm),
+    (BrI32NeImm, Copy),
+    (BrI32NeImm, I32AddImm),
+    (I32EqImm, BrIfNez),
+    (Load8UAdd, I32EqImm),
+    (Load64AddImm, F64Sub),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].

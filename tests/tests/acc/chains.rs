@@ -120,6 +120,36 @@ fn funcs() -> Vec<Func> {
             }
         }
     }
+    // A conditional branch on the value just produced (kept in local 3), then the instruction
+    // it falls through to, reading local 3 too: the pairs that start with a branch, taken or
+    // not depending on the inputs.
+    let fall_through = [
+        "(local.set 3 (i32.add (local.get 3) (local.get 2)))",
+        "(local.set 3 (i32.sub (local.get 2) (local.get 3)))",
+        "(local.set 3 (i32.add (local.get 3) (i32.const 1000)))",
+        "(local.set 3 (i32.and (local.get 3) (i32.const 0xff)))",
+        "(local.set 0 (local.get 3)) (local.set 3 (i32.mul (local.get 0) (local.get 2)))",
+        "(i32.store8 (i32.and (local.get 3) (i32.const 0xff)) (i32.const 5)) \
+         (local.set 3 (i32.load (i32.const 0)))",
+        "(local.set 3 (i32.load8_u (i32.add (i32.and (local.get 3) (i32.const 0xff)) (local.get 1))))",
+        "(local.set 3 (i32.eq (local.get 3) (i32.const 7)))",
+    ];
+    let produce = "(local.tee 3 (i32.add (local.get 0) (local.get 1)))";
+    let mut conds: Vec<String> = vec![produce.into(), format!("(i32.eqz {produce})")];
+    for c in CMP {
+        conds.push(format!("(i32.{c} {produce} (local.get 2))"));
+        conds.push(format!("(i32.{c} {produce} (i32.const 9))"));
+    }
+    for cond in &conds {
+        for j in fall_through {
+            push(
+                &mut v,
+                "i32",
+                "i32",
+                format!("(block (br_if 0 {cond}) {j}) (local.get 3)"),
+            );
+        }
+    }
     // Loads: address, base and index from the value just produced (in bounds or not).
     for (ty, loads) in [("i32", LOADS32), ("i64", LOADS64)] {
         for l in loads {
