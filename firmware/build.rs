@@ -15,8 +15,12 @@ fn main() {
 
     let wasm = wat::parse_file("app.wat").expect("app.wat assembles");
     std::fs::write(out.join("app.wasm"), &wasm).expect("write app.wasm");
+    // The firmware's Ember is built without the feature `float-superinstructions`: the blob
+    // must not use them, or it would refuse it.
     let engine = ember::Engine::new(
-        &ember::Config::default().compilation_mode(ember::CompilationMode::Eager),
+        &ember::Config::default()
+            .compilation_mode(ember::CompilationMode::Eager)
+            .float_superinstructions(false),
     );
     let module = ember::Module::new(&engine, &wasm).expect("app.wasm is valid");
     let blob = module.serialize().expect("serializes");

@@ -52,6 +52,23 @@ pub(crate) const fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && starts_with(a, b)
 }
 
+/// Whether `s` contains `part` (usable in constants).
+pub(crate) const fn contains(s: &str, part: &str) -> bool {
+    let (b, p) = (s.as_bytes(), part.as_bytes());
+    let mut i = 0;
+    while i + p.len() <= b.len() {
+        let mut k = 0;
+        while k < p.len() && b[i + k] == p[k] {
+            k += 1;
+        }
+        if k == p.len() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Whether `s` starts with `prefix` (usable in constants).
 pub(crate) const fn starts_with(s: &str, prefix: &str) -> bool {
     let (s, p) = (s.as_bytes(), prefix.as_bytes());

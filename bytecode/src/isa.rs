@@ -19,6 +19,24 @@ use alloc::vec::Vec;
 use core::fmt;
 use core::marker::PhantomData;
 
+/// Whether the instruction named `mnemonic` is one of the float superinstructions, which only
+/// make float code faster: the float accumulator's twins of the f64 operators, which pass a
+/// value to the next instruction in a register (`.to_acc`, `.acc_lhs`, `.acc_rhs` in their
+/// names), the fused `f64.mul_add` / `f64.add_mul`, and the f32/f64 operators with an
+/// immediate operand (`f64.add_imm`, `f32.sub_imm_lhs`, ...). Only builds with the feature
+/// `float-superinstructions` (on by default) translate to them, verify them and run them; a
+/// runtime built without it (a firmware) refuses them.
+pub const fn is_float_superinstruction(mnemonic: &str) -> bool {
+    use crate::encoding::{contains, same, starts_with};
+    let float = starts_with(mnemonic, "f32.") || starts_with(mnemonic, "f64.");
+    contains(mnemonic, ".to_acc")
+        || contains(mnemonic, ".acc_lhs")
+        || contains(mnemonic, ".acc_rhs")
+        || same(mnemonic, "f64.mul_add")
+        || same(mnemonic, "f64.add_mul")
+        || (float && contains(mnemonic, "_imm"))
+}
+
 /// Calls `$m!` with the whole instruction table.
 ///
 /// Each entry is `Name snake_name "mnemonic" { field: Type, ... } [TailType; count_field]? ;`.

@@ -25,6 +25,8 @@ const USAGE: &str = "usage:
   ember validate FILE                        check FILE is a valid module
   ember inspect FILE                         show the translated bytecode of every function
   ember compile IN -o OUT.ember              translate IN and write a precompiled module
+                                             (with --no-float-superinstructions first: for a
+                                             runtime without that feature, such as a firmware)
 FILE may also be a precompiled module (from `ember compile`).";
 
 fn main() -> ExitCode {

@@ -21,6 +21,9 @@ pub struct Config {
     pub max_table_elements: u32,
     /// When function bodies are validated and translated.
     pub compilation_mode: CompilationMode,
+    /// Whether translated code may use the float superinstructions
+    /// ([`Config::float_superinstructions`]).
+    pub float_superinstructions: bool,
 }
 
 /// When [`Module::new`](crate::Module::new) validates and translates function bodies.
@@ -51,6 +54,7 @@ impl Default for Config {
             max_memory_pages: 16 * 1024,
             max_table_elements: 10_000_000,
             compilation_mode: CompilationMode::default(),
+            float_superinstructions: cfg!(feature = "float-superinstructions"),
         }
     }
 }
@@ -94,6 +98,17 @@ impl Config {
     /// `memory.grow` returns -1 and instantiation fails with an error. Default: 16384 (1 GiB).
     pub fn max_memory_pages(mut self, pages: u32) -> Self {
         self.max_memory_pages = pages;
+        self
+    }
+
+    /// Sets whether translated code may use the float superinstructions
+    /// ([`ember_bytecode::is_float_superinstruction`]: the float accumulator, fused
+    /// multiply-add pairs, immediate operands), which make float code faster. Turn it off to
+    /// precompile modules ([`Module::serialize`](crate::Module::serialize)) for a runtime built
+    /// without the feature `float-superinstructions` (a firmware), which refuses them.
+    /// Default: on when this build has that feature (always off without it).
+    pub fn float_superinstructions(mut self, on: bool) -> Self {
+        self.float_superinstructions = on && cfg!(feature = "float-superinstructions");
         self
     }
 

@@ -47,7 +47,11 @@ impl Engine {
             inner: Rc::new(EngineInner {
                 config: config.clone(),
                 #[cfg(feature = "translate")]
-                translator: RefCell::new(Translator::new()),
+                translator: RefCell::new({
+                    let mut t = Translator::new();
+                    t.float_superinstructions(config.float_superinstructions);
+                    t
+                }),
             }),
         }
     }
@@ -69,7 +73,8 @@ impl Engine {
             Ok(mut t) => f(&mut t),
             // The translator is only borrowed for the duration of one translation, which does
             // not call back into Ember, so this is unreachable; a fresh translator keeps it safe.
-            Err(_) => f(&mut Translator::new()),
+            Err(_) => f(Translator::new()
+                .float_superinstructions(self.inner.config.float_superinstructions)),
         }
     }
 

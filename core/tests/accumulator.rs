@@ -1,8 +1,9 @@
 //! The float accumulator: chains of f64 operators, where the translator hands each result to
 //! the next instruction in a register, compute exactly what the operators compute one by one,
 //! for every operator in every position (left or right operand, register or immediate form,
-//! in the middle of a chain). (`ember-validate`'s `fused_loads` test shows that such chains
-//! do get the accumulator forms.)
+//! in the middle of a chain), and the same without the accumulator. (`ember-validate`'s
+//! `fused_loads` and `float_superinstructions` tests show that such chains do get the
+//! accumulator forms, and none without.)
 
 use ember::{CompilationMode, Config, Engine, Linker, Module, Store};
 
@@ -95,9 +96,21 @@ fn chains_compute_what_the_operators_compute() {
         (1e300, 1e-300, f64::INFINITY),
         (f64::from_bits(0x7ff8_0000_0000_1234), 2.0, 3.0),
     ];
-    for mode in [CompilationMode::Eager, CompilationMode::Lazy] {
-        let engine = Engine::new(&Config::default().compilation_mode(mode));
-        let module = Module::new(&engine, &wat).unwrap();
+    // Also without the float superinstructions (`Config::float_superinstructions(false)`, the
+    // code for a firmware): the plain operators, through a precompiled module.
+    for (mode, facc) in [
+        (CompilationMode::Eager, true),
+        (CompilationMode::Lazy, true),
+        (CompilationMode::Eager, false),
+    ] {
+        let config = Config::default()
+            .compilation_mode(mode)
+            .float_superinstructions(facc);
+        let engine = Engine::new(&config);
+        let mut module = Module::new(&engine, &wat).unwrap();
+        if !facc {
+            module = Module::deserialize(&engine, &module.serialize().unwrap()).unwrap();
+        }
         let mut store = Store::new(&engine, ());
         let instance = Linker::new(&engine)
             .instantiate(&mut store, &module)

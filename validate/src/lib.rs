@@ -52,6 +52,8 @@ pub struct Translator {
     buffers: func::Buffers,
     /// Size of the current module's code section.
     code_size: usize,
+    /// Emit the float superinstructions ([`Translator::float_superinstructions`]).
+    float_super: bool,
 }
 
 /// Called for every function body with the module so far.
@@ -96,7 +98,18 @@ impl Translator {
             allocs: FuncValidatorAllocations::default(),
             buffers: func::Buffers::default(),
             code_size: 0,
+            float_super: cfg!(feature = "float-superinstructions"),
         }
+    }
+
+    /// Whether translated code may use the float superinstructions
+    /// ([`ember_bytecode::is_float_superinstruction`]: the float accumulator, fused
+    /// multiply-add pairs, immediate operands; on by default). Turn it off to precompile
+    /// modules for a runtime built without the feature `float-superinstructions`. A build
+    /// without that feature never emits them, whatever this says.
+    pub fn float_superinstructions(&mut self, on: bool) -> &mut Self {
+        self.float_super = on && cfg!(feature = "float-superinstructions");
+        self
     }
 
     /// After the validator has been fed this many types it is replaced, bounding its type
@@ -193,7 +206,7 @@ impl Translator {
             wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, start as u64));
         let allocs = core::mem::take(&mut self.allocs);
         let mut fv = to_validate.into_validator(allocs);
-        let result = func::translate(&mut self.buffers, code, m, &mut fv, &body);
+        let result = func::translate(&mut self.buffers, self.float_super, code, m, &mut fv, &body);
         self.allocs = fv.into_allocations();
         result
     }
@@ -207,7 +220,8 @@ impl Translator {
             }
             let allocs = core::mem::take(&mut t.allocs);
             let mut fv = to_validate.into_validator(allocs);
-            let result = func::translate(&mut t.buffers, &mut code, m, &mut fv, body);
+            let result =
+                func::translate(&mut t.buffers, t.float_super, &mut code, m, &mut fv, body);
             t.allocs = fv.into_allocations();
             result
         })?;

@@ -486,6 +486,13 @@ const fn build() -> Tables {
     let mut i = 0;
     while i < OP_COUNT {
         let (op, oplen) = spec(i);
+        if !cfg!(feature = "float-superinstructions")
+            && crate::is_float_superinstruction(op.mnemonic)
+        {
+            // Left out of this build: an unknown opcode.
+            i += 1;
+            continue;
+        }
         let (mut d, s) = describe(op, oplen);
         if d.flags & SPECIAL != 0 {
             d.arg = n as u8;

@@ -347,8 +347,11 @@ impl<'s, T> Executor<'s, T> {
                 let mut ctx = fast::Ctx {
                     fp: self.fp,
                     frames: &mut self.stack.frames,
+                    #[cfg(ember_tail_dispatch)]
                     frames_ptr: core::ptr::null_mut(),
+                    #[cfg(ember_tail_dispatch)]
                     depth: 0,
+                    #[cfg(ember_tail_dispatch)]
                     depth_limit: 0,
                     bodies,
                     num_imported_funcs: self.module.compiled.num_imported_funcs,

@@ -141,6 +141,10 @@ macro_rules! bin_fimm {
     ($($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
+            // Without the feature the verifier refuses these instructions.
+            #[cfg(not(feature = "float-superinstructions"))]
+            return { let _ = i; Err(Stop::BadCode) };
+            #[cfg(feature = "float-superinstructions")]
             bin_fimm!(@body self i false false $get $set, $from |$a: $ak $af, $b: $bk $bf| $e; $Ty)
         }
     )*};
@@ -148,6 +152,10 @@ macro_rules! bin_fimm {
 
 /// One operand of [`bin_fimm`]: a slot's value (from the accumulator if `$m` holds), or a
 /// constant's bits; with `@slot`, the slot if it is one.
+#[cfg_attr(
+    not(any(feature = "float-superinstructions", ember_tail_dispatch)),
+    allow(unused_macros)
+)]
 macro_rules! fimm_operand {
     ($self:ident $m:tt, $get:ident, $from:path, slot $v:expr) => {
         opnd!($self $m $get $v)
@@ -236,6 +244,10 @@ macro_rules! fused_f64 {
     ($($name:ident $Ty:ident [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
+            // Without the feature the verifier refuses these instructions.
+            #[cfg(not(feature = "float-superinstructions"))]
+            return { let _ = i; Err(Stop::BadCode) };
+            #[cfg(feature = "float-superinstructions")]
             fused_f64!(@body self i false false [$f0 $f1] |$l, $r, $a| $e; $Ty)
         }
     )*};
@@ -494,6 +506,10 @@ macro_rules! facc {
     ($($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
         fn $name(&mut self, i: $Ty) -> Flow {
+            // Without the feature the verifier refuses these instructions.
+            #[cfg(not(feature = "float-superinstructions"))]
+            return { let _ = i; Err(Stop::BadCode) };
+            #[cfg(feature = "float-superinstructions")]
             facc!(@body self i false false $l $lf, $r $rf -> $o |$a, $b| $e; $Ty)
         }
     )*};
@@ -925,9 +941,11 @@ macro_rules! pure_handlers {
 
 #[cfg(ember_tail_dispatch)]
 pub(super) use acc_op;
+#[cfg(any(feature = "float-superinstructions", ember_tail_dispatch))]
+pub(super) use fimm_operand;
 pub(super) use {
-    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fimm_operand, fused_f64,
-    handler, konst, load, load_add, opnd, pure_handlers, sel, store, un,
+    bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fused_f64, handler, konst,
+    load, load_add, opnd, pure_handlers, sel, store, un,
 };
 
 impl<T> Visit for Executor<'_, T> {

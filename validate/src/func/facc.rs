@@ -149,6 +149,9 @@ impl FuncTranslator<'_> {
     /// Before an f64 operator pops its operands: the position of the last instruction if it
     /// produced one of them (and that is all it did), and whether that is the left operand.
     pub(crate) fn facc_producer(&self) -> Option<(usize, bool)> {
+        if !self.float_super {
+            return None;
+        }
         let top = self.height().checked_sub(1)?;
         [top, top.wrapping_sub(1)].into_iter().find_map(|h| {
             let (pos, _) = self.producer_of(h)?;

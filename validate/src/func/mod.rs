@@ -137,6 +137,8 @@ pub(crate) struct FuncTranslator<'a> {
     /// Blocks opened inside unreachable code, not yet closed.
     pub(crate) dead_depth: u32,
     pub(crate) func_index: u32,
+    /// Emit the float superinstructions (`ember_bytecode::is_float_superinstruction`).
+    pub(crate) float_super: bool,
     /// Offset of the operator being translated (for errors).
     pub(crate) offset: usize,
     /// The last code position some already-patched branch jumps to (a label bound there).
@@ -156,9 +158,11 @@ pub(crate) fn wp_err(e: wasmparser::BinaryReaderError, func: u32) -> CompileErro
     }
 }
 
-/// Validates and translates one function body, appending its code to `code`.
+/// Validates and translates one function body, appending its code to `code` (with the float
+/// superinstructions if `float_super`).
 pub(crate) fn translate(
     b: &mut Buffers,
+    float_super: bool,
     code: &mut Vec<u8>,
     module: &CompiledModule,
     fv: &mut FuncValidator<ValidatorResources>,
@@ -213,6 +217,7 @@ pub(crate) fn translate(
         unreachable: false,
         dead_depth: 0,
         func_index,
+        float_super,
         offset: body_offset,
         bound_here: usize::MAX,
     };

@@ -596,7 +596,9 @@ impl FuncTranslator<'_> {
         // (Only f64 operators have accumulator twins: `facc_link` leaves others alone.)
         let producer = self.facc_producer();
         let len = self.b.stack.len();
-        if let Some(&Entry::Const(bits)) = self.b.stack.last() {
+        // Without the float superinstructions a constant operand is materialised instead.
+        let imm_forms = self.float_super;
+        if imm_forms && let Some(&Entry::Const(bits)) = self.b.stack.last() {
             self.pop()?;
             let (h, ea) = self.pop()?;
             let lhs = self.operand(h, ea);
@@ -605,10 +607,12 @@ impl FuncTranslator<'_> {
             let pos = self.facc_link(pos, producer);
             return self.def(pos, h, None);
         }
-        if let (Some(imm_lhs), Some(&Entry::Const(bits))) = (
-            imm_lhs,
-            len.checked_sub(2).and_then(|i| self.b.stack.get(i)),
-        ) {
+        if imm_forms
+            && let (Some(imm_lhs), Some(&Entry::Const(bits))) = (
+                imm_lhs,
+                len.checked_sub(2).and_then(|i| self.b.stack.get(i)),
+            )
+        {
             let (hb, eb) = self.pop()?;
             let rhs = self.operand(hb, eb);
             let (h, _) = self.pop()?;
@@ -928,6 +932,9 @@ impl FuncTranslator<'_> {
     /// on the left) or `f64.add_mul` (on the right), operand order kept. Returns whether it
     /// applied.
     fn mul_add(&mut self) -> Fallible<bool> {
+        if !self.float_super {
+            return Ok(false);
+        }
         let taken = self.take_operand_producer(|rest, home| {
             let mul = F64Mul::decode(rest, 0).filter(|i| i.dst == home)?;
             (rest.len() == F64Mul::SIZE && rest[0] == op::F64Mul).then_some(mul)
