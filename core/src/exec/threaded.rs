@@ -559,7 +559,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 125] = pairs![
+static PAIRS: [(usize, usize, PickPair); 156] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -690,6 +690,39 @@ static PAIRS: [(usize, usize, PickPair); 125] = pairs![
     (I32EqImm, BrIfNez),
     (Load8UAdd, I32EqImm),
     (Load64AddImm, F64Sub),
+    // Fourth round: the most frequent pairs left per workload (nbody's float accumulator
+    // chains, sort's xorshift, sha256's rounds, loads after branches).
+    (F64MulAccRhsToAcc, F64SubImmLhsAccRhsToAcc),
+    (F64SubImmLhsAccRhsToAcc, F64MulAccRhs),
+    (F64MulAccRhsToAcc, F64MulAccRhsToAcc),
+    (F64MulAccLhsToAcc, F64SubAccRhs),
+    (Load64, F64MulImmToAcc),
+    (F64MulImmToAcc, F64AddAccRhs),
+    (I32ShlImm, I32Xor),
+    (Select, Store32),
+    (I32Xor, I32ShlImm),
+    (I32Xor, I32ShrUImm),
+    (I32Xor, Store32),
+    (Load32, I32GtU),
+    (BrI32GtUImm, Load8UAddImm),
+    (BrI32GeU, Load32),
+    (I32AddImm, Load32),
+    (I32Add, Load32),
+    (Const32, Select),
+    (BrIfEqz, Load32),
+    (Load8U, Load8U),
+    (I32AddImm, Copy),
+    (BrI32LtU, I32Add),
+    (BrIfNez, Load8UAdd),
+    (Load32, I32AddShl),
+    (Copy, I32And),
+    (Copy, I32RotlImm),
+    (I32And, I32And),
+    (I32Xor, Copy),
+    (I32Xor, I32And),
+    (I32Xor, I32RotlImm),
+    (I32AddImm, Load32Add),
+    (Load32Add, I32Add),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].
