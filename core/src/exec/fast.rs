@@ -496,7 +496,7 @@ impl Hot<'_, '_> {
     }
 
     #[inline(always)]
-    fn global(&mut self, index: u32) -> Result<&mut GlobalEntity, Stop> {
+    pub(super) fn global(&mut self, index: u32) -> Result<&mut GlobalEntity, Stop> {
         let g = *self
             .ctx
             .global_map

@@ -156,6 +156,24 @@ trait AccOp: Op {
 
 pure_handlers!(@acc impls);
 
+// `global.get` and `global.set` (explicit handlers of the fast loop, not of the pure families):
+// the stack pointer of compiled code goes through them around every call that needs a stack
+// frame (json: `global.get`, `i32.add_imm`, `global.set`). With these they read and write the
+// accumulator and pair with their neighbours.
+acc_op!(impls GlobalGet {|i| [None, None]} WRITES, |s, i, m| {
+    let v = s.global(i.index)?.value;
+    s.set(i.dst, v);
+    s.pc += GAP + GlobalGet::SIZE;
+    Ok(())
+});
+acc_op!(impls GlobalSet [src] KEEPS, |s, i, m| {
+    let from_acc = m & 1 != 0;
+    let v = opnd!(s from_acc u64 i.src);
+    s.global(i.index)?.value = v;
+    s.pc += GAP + GlobalSet::SIZE;
+    Ok(())
+});
+
 /// [`EFFECT`]: the handler writes its result to `dst` last, with `set` (so that the
 /// accumulator holds it).
 const WRITES: u8 = 2;
@@ -169,7 +187,9 @@ static EFFECT: [u8; 512] = {
     // Explicit handlers (`handler!`) that end with `set(dst, …)`.
     p[opcode_key(I32SubImmLhs::OPCODE)] = WRITES;
     p[opcode_key(I64SubImmLhs::OPCODE)] = WRITES;
-    // Explicit handlers that only move `pc`.
+    p[opcode_key(GlobalGet::OPCODE)] = WRITES;
+    // Explicit handlers that only move `pc` (or write no slot).
+    p[opcode_key(GlobalSet::OPCODE)] = KEEPS;
     p[opcode_key(Br::OPCODE)] = KEEPS;
     p[opcode_key(BrTable::OPCODE)] = KEEPS;
     p
@@ -229,7 +249,7 @@ static ACC: [Option<Pick>; 512] = {
         Load8UAddImm, Load16UAddImm, Load32AddImm, Load64AddImm,
         Load16UAddShl, Load16SAddShl, Load32AddShl, Load64AddShl,
         Store8, Store16, Store32, Store64, Store8Imm, Store32Imm, Store64Imm,
-        Copy, I64MulImm64, Select, F64MulAdd, F64AddMul,
+        Copy, I64MulImm64, Select, F64MulAdd, F64AddMul, GlobalGet, GlobalSet,
         F64Add, F64Sub, F64Mul, F64Div, F64Lt, F64Gt, F64Le, F64Ge,
         F64AddImm, F64SubImm, F64MulImm, F64DivImm, F64SubImmLhs, F64DivImmLhs,
         F64AddToAcc, F64SubToAcc, F64MulToAcc, F64DivToAcc,
@@ -559,7 +579,7 @@ macro_rules! pairs {
 /// each other in the benchmarks (`ember-bench --features op-stats`, pairs averaged over the
 /// workloads): loop increments and their compare-and-branch, address arithmetic and its load,
 /// copies of structures.
-static PAIRS: [(usize, usize, PickPair); 156] = pairs![
+static PAIRS: [(usize, usize, PickPair); 159] = pairs![
     (Store64, I32AddImm),
     (I32AddImm, BrI32NeImm),
     (I32Add, I32Add),
@@ -723,6 +743,10 @@ static PAIRS: [(usize, usize, PickPair); 156] = pairs![
     (I32Xor, I32RotlImm),
     (I32AddImm, Load32Add),
     (Load32Add, I32Add),
+    // The stack pointer: `global.get` then adjust it, adjust it then `global.set`.
+    (GlobalGet, I32AddImm),
+    (I32AddImm, GlobalSet),
+    (GlobalSet, Copy),
 ];
 
 /// By [`key`]: whether an instruction type starts some pair of [`PAIRS`].

@@ -260,6 +260,15 @@ fn funcs() -> Vec<Func> {
             push(&mut v, "i32", ty, body);
         }
     }
+    // A mutable global (a stack pointer): read, adjusted, written back, read into a local, as
+    // compiled code does around calls; and written from a value just produced.
+    for body in [
+        "(global.set $sp (i32.add (global.get $sp) (i32.const -16)))          (local.set 3 (global.get $sp)) (i32.add (local.get 3) (local.get 0))",
+        "(global.set $sp (i32.add (local.get 0) (local.get 1)))          (i32.sub (global.get $sp) (local.get 2))",
+        "(global.set $sp (i32.add (global.get $sp) (local.get 0))) (local.set 0 (global.get $sp))          (global.set $sp (i32.add (local.get 0) (i32.const 16))) (i32.xor (global.get $sp) (local.get 0))",
+    ] {
+        push(&mut v, "i32", "i32", body.into());
+    }
     // Copies: a local set from the local the instruction before wrote.
     push(
         &mut v,
@@ -293,6 +302,7 @@ fn funcs() -> Vec<Func> {
 
 fn module(funcs: &[Func]) -> String {
     let mut wat = String::from("(module (memory (export \"mem\") 1)\n");
+    wat += "(global $sp (mut i32) (i32.const 65536))\n";
     wat += "(data (i32.const 0) \"\\01\\82\\03\\f4\\05\\86\\07\\f8\\09\\8a\\0b\\fc\\0d\\8e\\0f\\f0\")\n";
     // Doubles: 1.5, -2.75, 1e10, 0.1, -0.0, 3.25e-5, 7, NaN with a payload.
     wat += "(data (i32.const 16) \"";
