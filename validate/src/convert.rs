@@ -85,30 +85,30 @@ pub(crate) fn global_type(t: &wp::GlobalType, offset: usize) -> Result<GlobalTyp
 }
 
 /// A constant expression: exactly one instruction followed by `end`.
+///
+/// Decoded from its bytes here rather than with wasmparser's `Operator` reader, which would
+/// link a whole operator decoder (about 10 KB of firmware) for these seven forms. The module
+/// is validated before this runs, so this only picks the value out.
 pub(crate) fn const_expr(e: &wp::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
-    let mut ops = e.get_operators_reader();
-    let offset = ops.original_position() as usize;
-    let first = ops.read().map_err(wp_err)?;
-    let value = match first {
-        wp::Operator::I32Const { value } => ConstExpr::I32(value),
-        wp::Operator::I64Const { value } => ConstExpr::I64(value),
-        wp::Operator::F32Const { value } => ConstExpr::F32(value.bits()),
-        wp::Operator::F64Const { value } => ConstExpr::F64(value.bits()),
-        wp::Operator::RefNull { hty } => {
-            let r = match hty {
-                wp::HeapType::FUNC => RefType::FuncRef,
-                wp::HeapType::EXTERN => RefType::ExternRef,
-                _ => return Err(err(offset, "unsupported heap type in ref.null")),
-            };
-            ConstExpr::RefNull(r)
-        }
-        wp::Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
-        wp::Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+    let mut r = e.get_binary_reader();
+    let offset = r.original_position() as usize;
+    let value = match r.read_u8().map_err(wp_err)? {
+        0x41 => ConstExpr::I32(r.read_var_i32().map_err(wp_err)?),
+        0x42 => ConstExpr::I64(r.read_var_i64().map_err(wp_err)?),
+        0x43 => ConstExpr::F32(r.read_f32().map_err(wp_err)?.bits()),
+        0x44 => ConstExpr::F64(r.read_f64().map_err(wp_err)?.bits()),
+        0xd0 => ConstExpr::RefNull(match r.read::<wp::HeapType>().map_err(wp_err)? {
+            wp::HeapType::FUNC => RefType::FuncRef,
+            wp::HeapType::EXTERN => RefType::ExternRef,
+            _ => return Err(err(offset, "unsupported heap type in ref.null")),
+        }),
+        0xd2 => ConstExpr::RefFunc(r.read_var_u32().map_err(wp_err)?),
+        0x23 => ConstExpr::GlobalGet(r.read_var_u32().map_err(wp_err)?),
         _ => return Err(err(offset, "unsupported constant expression")),
     };
-    let offset = ops.original_position() as usize;
-    match ops.read().map_err(wp_err)? {
-        wp::Operator::End => Ok(value),
+    let offset = r.original_position() as usize;
+    match r.read_u8().map_err(wp_err)? {
+        0x0b => Ok(value),
         _ => Err(err(
             offset,
             "constant expression of more than one instruction",

@@ -164,3 +164,54 @@ fn errors_name_the_function_and_offset() {
         .expect_err("bad version");
     assert_eq!(e.func_index, None);
 }
+
+/// Constant expressions are decoded from their bytes (`convert::const_expr`): every form, with
+/// multi-byte immediates.
+#[test]
+fn every_constant_expression_form_is_decoded() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (import "env" "g" (global $gi i64))
+          (global i32 (i32.const -1000000))
+          (global i64 (i64.const -9223372036854775808))
+          (global i64 (global.get $gi))
+          (global f32 (f32.const -0.1))
+          (global f64 (f64.const 3.141592653589793))
+          (global externref (ref.null extern))
+          (global funcref (ref.null func))
+          (global funcref (ref.func 200))
+          (func $f) (elem declare func 200)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
+          (func) (func) (func) (func) (func) (func) (func) (func))"#,
+    )
+    .expect("valid wat");
+    let m = Translator::new().translate(&wasm).expect("translates");
+    assert_eq!(
+        m.global_inits,
+        vec![
+            ConstExpr::I32(-1_000_000),
+            ConstExpr::I64(i64::MIN),
+            ConstExpr::GlobalGet(0),
+            ConstExpr::F32((-0.1f32).to_bits()),
+            ConstExpr::F64(core::f64::consts::PI.to_bits()),
+            ConstExpr::RefNull(RefType::ExternRef),
+            ConstExpr::RefNull(RefType::FuncRef),
+            ConstExpr::RefFunc(200),
+        ]
+    );
+}
