@@ -350,9 +350,11 @@ impl<'s, T> Executor<'s, T> {
                     #[cfg(ember_tail_dispatch)]
                     frames_ptr: core::ptr::null_mut(),
                     #[cfg(ember_tail_dispatch)]
-                    depth: 0,
+                    top: core::ptr::null_mut(),
                     #[cfg(ember_tail_dispatch)]
-                    depth_limit: 0,
+                    limit: core::ptr::null_mut(),
+                    #[cfg(ember_tail_dispatch)]
+                    entry_top: core::ptr::null_mut(),
                     bodies,
                     num_imported_funcs: self.module.compiled.num_imported_funcs,
                     instance: self.instance,
