@@ -205,6 +205,8 @@ impl FuncTranslator<'_> {
         self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         let pos = self.emit_cond_branch(cond.negate());
+        // The branch's offset is its last four bytes.
+        let field = self.code.len() - 4;
         let height = self.height() - nparams;
         self.need_slots(self.base + height + nresults)?;
         self.b.ctrl.push(Ctrl {
@@ -213,7 +215,7 @@ impl FuncTranslator<'_> {
             nparams,
             nresults,
             pc: pos,
-            else_branch: Some(pos),
+            else_branch: Some((pos, field)),
             branched: false,
             entry_assigned: self.assigned,
             label_assigned: super::init::UNREACHED,
@@ -232,8 +234,7 @@ impl FuncTranslator<'_> {
             self.copy_top_to(frame.height, frame.nresults)?;
             self.emit_jump(idx)?;
         }
-        if let Some(pos) = frame.else_branch {
-            let field = pos + self.branch_len(pos)? - 4;
+        if let Some((pos, field)) = frame.else_branch {
             let here = self.code.len();
             self.patch(pos, field, here)?;
         }
@@ -248,13 +249,6 @@ impl FuncTranslator<'_> {
         self.unreachable = false;
         self.last = None;
         Ok(())
-    }
-
-    /// Length of the (fixed-size) branch instruction at `pos`.
-    fn branch_len(&self, pos: usize) -> Fallible<usize> {
-        Instr::decode(self.code, pos)
-            .map(|(_, len)| len)
-            .map_err(|_| self.error("internal: bad branch"))
     }
 
     /// `end`.
@@ -283,9 +277,8 @@ impl FuncTranslator<'_> {
         let frame = self.b.ctrl[idx as usize];
         self.note_end(&frame, fallthrough);
         self.bind_label(idx)?;
-        if let Some(pos) = frame.else_branch {
+        if let Some((pos, field)) = frame.else_branch {
             reachable = true;
-            let field = pos + self.branch_len(pos)? - 4;
             let here = self.code.len();
             self.patch(pos, field, here)?;
         }

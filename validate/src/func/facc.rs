@@ -147,8 +147,9 @@ fn acc_in(k: Key, lhs: bool) -> Option<Key> {
 
 impl FuncTranslator<'_> {
     /// Before an f64 operator pops its operands: the position of the last instruction if it
-    /// produced one of them (and that is all it did), and whether that is the left operand.
-    pub(crate) fn facc_producer(&self) -> Option<(usize, bool)> {
+    /// produced one of them (and that is all it did), where it ended, and whether that is the
+    /// left operand.
+    pub(crate) fn facc_producer(&self) -> Option<(usize, usize, bool)> {
         if !self.float_super {
             return None;
         }
@@ -157,15 +158,21 @@ impl FuncTranslator<'_> {
             let (pos, _) = self.producer_of(h)?;
             let (k, _) = key(self.code.get(pos..)?)?;
             to_acc(k)?;
-            Some((pos, h != top))
+            // (`producer_of` found `last` to be the producer.)
+            let end = self.last?.end;
+            Some((pos, end, h != top))
         })
     }
 
     /// After the f64 operator at `pos` was emitted: if `producer` (from
     /// [`facc_producer`](Self::facc_producer)) feeds it, hands the value over in the
     /// accumulator. Returns where the operator now starts.
-    pub(crate) fn facc_link(&mut self, pos: usize, producer: Option<(usize, bool)>) -> usize {
-        let Some((at, lhs)) = producer else {
+    pub(crate) fn facc_link(
+        &mut self,
+        pos: usize,
+        producer: Option<(usize, usize, bool)>,
+    ) -> usize {
+        let Some((at, end, lhs)) = producer else {
             return pos;
         };
         let (Some((pk, plen)), Some((ck, clen))) = (
@@ -178,7 +185,7 @@ impl FuncTranslator<'_> {
             return pos;
         };
         // Adjacent: nothing (a materialised constant operand) between them.
-        if Instr::decode(self.code, at).map(|(_, len)| at + len) != Ok(pos) {
+        if end != pos {
             return pos;
         }
         // The two instructions' operands (each instruction is at most 20 bytes long).

@@ -55,8 +55,9 @@ pub(crate) struct Ctrl {
     pub(crate) nresults: u32,
     /// For a loop: the position of its first instruction (the target of branches to it).
     pub(crate) pc: usize,
-    /// For an `if`: the position of the branch to the `else` (or `end`).
-    pub(crate) else_branch: Option<usize>,
+    /// For an `if`: the position of the branch to the `else` (or `end`), and of its offset
+    /// field.
+    pub(crate) else_branch: Option<(usize, usize)>,
     /// Some branch targets the end of this frame.
     pub(crate) branched: bool,
     /// The locals assigned on every path to the frame's entry (`init.rs`).
@@ -91,8 +92,10 @@ pub(crate) struct Fixup {
 /// its `dst` and `br_if`/`if` fuse a compare.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Last {
-    /// Position of the instruction's first byte (the code ends right after it).
+    /// Position of the instruction's first byte.
     pub(crate) pos: usize,
+    /// Where the code ended right after it.
+    pub(crate) end: usize,
     /// Stack height of the value it produced.
     pub(crate) height: u32,
     /// If it was an integer compare: the equivalent branch condition.
@@ -367,6 +370,7 @@ impl FuncTranslator<'_> {
         self.push(Entry::Temp)?;
         self.last = Some(Last {
             pos,
+            end: self.code.len(),
             height: h,
             cond,
         });
