@@ -152,9 +152,12 @@ impl Translator {
             if validate_bodies {
                 let allocs = core::mem::take(&mut t.allocs);
                 let mut fv = to_validate.into_validator(allocs);
-                let r = fv.validate(body);
+                #[cfg(feature = "small-code")]
+                let r = func::validate(&mut t.buffers, m, &mut fv, body);
+                #[cfg(not(feature = "small-code"))]
+                let r = fv.validate(body).map_err(convert::wp_err);
                 t.allocs = fv.into_allocations();
-                r.map_err(convert::wp_err)?;
+                r?;
             }
             Ok(FuncBody {
                 code_start: UNTRANSLATED,

@@ -416,8 +416,8 @@ impl Hot<'_, '_> {
     }
 
     /// Reads `N` bytes at `a + offset` of memory 0 (`a` an already computed 32-bit address).
-    #[cfg_attr(not(feature = "small-code"), inline(always))]
-    #[cfg_attr(feature = "small-code", inline(never))]
+    #[cfg_attr(any(not(feature = "small-code"), ember_tail_dispatch), inline(always))]
+    #[cfg_attr(all(feature = "small-code", not(ember_tail_dispatch)), inline(never))]
     pub(super) fn load_ea<const N: usize>(&self, a: u32, offset: u32) -> Result<[u8; N], Stop> {
         let ea = self.in_bounds::<N>(a, offset)?;
         // SAFETY: `ea + N <= mem.len()` (`in_bounds`). Exercised at the exact edges by
@@ -426,8 +426,8 @@ impl Hot<'_, '_> {
     }
 
     /// Writes `N` bytes at `addr + offset` of memory 0.
-    #[cfg_attr(not(feature = "small-code"), inline(always))]
-    #[cfg_attr(feature = "small-code", inline(never))]
+    #[cfg_attr(any(not(feature = "small-code"), ember_tail_dispatch), inline(always))]
+    #[cfg_attr(all(feature = "small-code", not(ember_tail_dispatch)), inline(never))]
     pub(super) fn store<const N: usize>(
         &mut self,
         addr: Slot,

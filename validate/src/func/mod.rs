@@ -142,6 +142,10 @@ pub(crate) struct FuncTranslator<'a> {
     pub(crate) func_index: u32,
     /// Emit the float superinstructions (`ember_bytecode::is_float_superinstruction`).
     pub(crate) float_super: bool,
+    /// Only validate: the operators are checked (by the validator and [`crate::strict`]) but
+    /// not lowered (`validate`, feature `small-code`).
+    #[cfg(feature = "small-code")]
+    pub(crate) validate_only: bool,
     /// Offset of the operator being translated (for errors).
     pub(crate) offset: usize,
     /// The last code position some already-patched branch jumps to (a label bound there).
@@ -171,6 +175,46 @@ pub(crate) fn translate(
     fv: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
 ) -> Result<FuncBody, CompileError> {
+    lower(b, float_super, false, code, module, fv, body)?
+        .ok_or_else(|| wp_err_internal(fv.index(), body))
+}
+
+/// Validates one function body as [`translate`] does (the same checks, through the same
+/// visitor), without lowering it: lazy translation validates bodies this way when a module is
+/// loaded. One visitor for both keeps wasmparser's operator decoder linked once (a second
+/// visitor, wasmparser's own `FuncValidator::validate`, costs 10 KB of firmware).
+#[cfg(feature = "small-code")]
+pub(crate) fn validate(
+    b: &mut Buffers,
+    module: &CompiledModule,
+    fv: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> Result<(), CompileError> {
+    // Nothing is emitted: the buffer stays empty and unallocated.
+    let mut code = Vec::new();
+    lower(b, false, true, &mut code, module, fv, body).map(|_| ())
+}
+
+/// The error for a translation that produced no body (not reached: only validation does).
+#[cold]
+fn wp_err_internal(func_index: u32, body: &FunctionBody<'_>) -> CompileError {
+    CompileError {
+        message: alloc::string::String::from("internal: no function body"),
+        offset: body.range().start as usize,
+        func_index: Some(func_index),
+    }
+}
+
+/// [`translate`], or with `validate_only` only the validation of `validate` (then `None`).
+fn lower(
+    b: &mut Buffers,
+    float_super: bool,
+    validate_only: bool,
+    code: &mut Vec<u8>,
+    module: &CompiledModule,
+    fv: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+) -> Result<Option<FuncBody>, CompileError> {
     let func_index = fv.index();
     let body_offset = body.range().start as usize;
     let too_large = |what: &str| CompileError {
@@ -221,6 +265,8 @@ pub(crate) fn translate(
         dead_depth: 0,
         func_index,
         float_super,
+        #[cfg(feature = "small-code")]
+        validate_only,
         offset: body_offset,
         bound_here: usize::MAX,
     };
@@ -248,6 +294,10 @@ pub(crate) fn translate(
     let result = t.run(fv, &mut reader, body);
     t.b.reader = Some(reader.into_allocations());
     result.map_err(|e| *e)?;
+    if validate_only {
+        code.truncate(start);
+        return Ok(None);
+    }
 
     if !t.b.ctrl.is_empty() {
         return Err(*t.error("function body not terminated by end"));
@@ -255,14 +305,14 @@ pub(crate) fn translate(
     let code_len = t.code.len() - start;
     let frame_size =
         u16::try_from(t.frame_size).map_err(|_| too_large("frame needs more than 65535 slots"))?;
-    Ok(FuncBody {
+    Ok(Some(FuncBody {
         code_start: u32::try_from(start).map_err(|_| too_large("module code exceeds 4 GiB"))?,
         code_len: u32::try_from(code_len).map_err(|_| too_large("code exceeds 4 GiB"))?,
         frame_size,
         num_params: num_params as u16,
         zeroed_locals: t.locals_to_zero() as u16,
         num_results: num_results_u16,
-    })
+    }))
 }
 
 impl FuncTranslator<'_> {
@@ -427,6 +477,10 @@ macro_rules! visit_method {
             visit_method!(@owns_nothing $keep $($($argty),*)?);
             let op = visit_method!(@keep $keep wasmparser::Operator::$op $({ $($arg),* })?);
             self.rule = crate::strict::op_rule(&op);
+            #[cfg(feature = "small-code")]
+            if self.t.validate_only {
+                return Ok(());
+            }
             self.t.operator(&op)
         }
     };
