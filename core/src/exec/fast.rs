@@ -453,9 +453,10 @@ impl Hot<'_, '_> {
     #[inline(always)]
     fn call_local(&mut self, func: u32, base: Slot, ret_pc: usize) -> Flow {
         let ctx = &mut *self.ctx;
-        let Some(body) = func
-            .checked_sub(ctx.num_imported_funcs)
-            .and_then(|i| ctx.bodies.get(i as usize))
+        // (An imported `func` wraps around to an index past the bodies.)
+        let Some(body) = ctx
+            .bodies
+            .get(func.wrapping_sub(ctx.num_imported_funcs) as usize)
         else {
             return Err(Stop::Slow);
         };
