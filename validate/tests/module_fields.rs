@@ -169,7 +169,9 @@ fn errors_name_the_function_and_offset() {
 /// multi-byte immediates.
 #[test]
 fn every_constant_expression_form_is_decoded() {
-    let wasm = wat::parse_str(
+    // Function 200 (two bytes of LEB128) exists: 201 functions in all.
+    let funcs = "(func) ".repeat(200);
+    let wasm = wat::parse_str(format!(
         r#"(module
           (import "env" "g" (global $gi i64))
           (global i32 (i32.const -1000000))
@@ -181,24 +183,8 @@ fn every_constant_expression_form_is_decoded() {
           (global funcref (ref.null func))
           (global funcref (ref.func 200))
           (func $f) (elem declare func 200)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func) (func)
-          (func) (func) (func) (func) (func) (func) (func) (func))"#,
-    )
+          {funcs})"#
+    ))
     .expect("valid wat");
     let m = Translator::new().translate(&wasm).expect("translates");
     assert_eq!(
