@@ -29,11 +29,19 @@ else
     LLVM_SIZE="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/llvm-size"
 fi
 
+# Panic locations keep source paths in .rodata: remap the checkout's and cargo's home so that
+# the sizes do not depend on where they lie (the budget check runs on any clone). These flags
+# add to firmware/.cargo/config.toml's.
+remap="--remap-path-prefix=$(cd .. && pwd)=/ember --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo"
+
 # Variants share firmware/target (whatever CARGO_TARGET_DIR says); each ELF is copied out.
 build() { # target variant -> path of the copy
     local features=()
     [ "$2" = full ] && features=(--features full)
-    cargo build -q --release --target "$1" --target-dir "$PWD/target" "${features[@]}" >&2
+    local flags_var
+    flags_var="CARGO_TARGET_$(tr 'a-z-' 'A-Z_' <<<"$1")_RUSTFLAGS"
+    env "$flags_var=$remap" \
+        cargo build -q --release --target "$1" --target-dir "$PWD/target" "${features[@]}" >&2
     mkdir -p target/out
     cp "target/$1/release/ember-firmware" "target/out/$1-$2.elf"
     echo "target/out/$1-$2.elf"

@@ -205,8 +205,7 @@ impl FuncTranslator<'_> {
         self.need_depth(nparams)?;
         self.materialize_for_block(nparams);
         let pos = self.emit_cond_branch(cond.negate());
-        // The branch's offset is its last four bytes.
-        let field = self.code.len() - 4;
+        let field = self.field_of(pos);
         let height = self.height() - nparams;
         self.need_slots(self.base + height + nresults)?;
         self.b.ctrl.push(Ctrl {

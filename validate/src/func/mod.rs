@@ -176,7 +176,7 @@ pub(crate) fn translate(
     body: &FunctionBody<'_>,
 ) -> Result<FuncBody, CompileError> {
     lower(b, float_super, false, code, module, fv, body)?
-        .ok_or_else(|| wp_err_internal(fv.index(), body))
+        .ok_or_else(|| no_body_error(fv.index(), body))
 }
 
 /// Validates one function body as [`translate`] does (the same checks, through the same
@@ -197,7 +197,7 @@ pub(crate) fn validate(
 
 /// The error for a translation that produced no body (not reached: only validation does).
 #[cold]
-fn wp_err_internal(func_index: u32, body: &FunctionBody<'_>) -> CompileError {
+fn no_body_error(func_index: u32, body: &FunctionBody<'_>) -> CompileError {
     CompileError {
         message: alloc::string::String::from("internal: no function body"),
         offset: body.range().start as usize,
@@ -205,7 +205,7 @@ fn wp_err_internal(func_index: u32, body: &FunctionBody<'_>) -> CompileError {
     }
 }
 
-/// [`translate`], or with `validate_only` only the validation of `validate` (then `None`).
+/// [`translate`]; with `validate_only`, only its checks (`validate`), and `None`.
 fn lower(
     b: &mut Buffers,
     float_super: bool,
