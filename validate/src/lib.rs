@@ -150,12 +150,14 @@ impl Translator {
                 lazy.resources = Some(to_validate.resources.clone());
             }
             if validate_bodies {
+                #[cfg(not(feature = "small-code"))]
+                let func_index = to_validate.index;
                 let allocs = core::mem::take(&mut t.allocs);
                 let mut fv = to_validate.into_validator(allocs);
                 #[cfg(feature = "small-code")]
                 let r = func::validate(&mut t.buffers, m, &mut fv, body);
                 #[cfg(not(feature = "small-code"))]
-                let r = fv.validate(body).map_err(convert::wp_err);
+                let r = fv.validate(body).map_err(|e| func::wp_err(e, func_index));
                 t.allocs = fv.into_allocations();
                 r?;
             }
