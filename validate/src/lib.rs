@@ -11,6 +11,7 @@ extern crate alloc;
 
 mod convert;
 mod func;
+mod module;
 mod sections;
 mod strict;
 
@@ -18,10 +19,8 @@ use alloc::vec::Vec;
 use core::fmt;
 use ember_bytecode::module::CompiledModule;
 use ember_bytecode::module::FuncBody;
-use wasmparser::{
-    FuncToValidate, FuncValidatorAllocations, FunctionBody, Parser, ValidPayload, Validator,
-    ValidatorResources, WasmFeatures,
-};
+use module::ModuleState;
+use wasmparser::{FuncToValidate, FuncValidatorAllocations, FunctionBody, Parser, WasmFeatures};
 
 pub use ember_bytecode::CompileError;
 
@@ -35,19 +34,14 @@ pub fn features() -> WasmFeatures {
 ///
 /// Reused for every module: the function validator's allocations, the operator reader's control
 /// stack, the compile-time operand and control stacks, the branch fixup list and scratch lists
-/// (cleared, capacity kept), and the wasmparser `Validator` itself (`Validator::reset` after a
-/// module that validated; a fresh one after an error, since wasmparser cannot reset a validator
-/// stopped mid-module). A reset validator keeps its type arena, which deduplicates function types
-/// across modules: it grows only with types it has not seen before. So that a long-lived engine
-/// fed endless distinct modules stays bounded, the validator is replaced by a fresh one once it
-/// has been fed [`Translator::MAX_TYPES_PER_VALIDATOR`] types (`tests/bounded_types.rs`).
+/// (cleared, capacity kept). The module level is checked by Ember's own `module` validator, whose
+/// state lives only as long as one module (so a long-lived translator's heap stays bounded
+/// whatever it is fed, `tests/bounded_types.rs`); function bodies by wasmparser's
+/// `FuncValidator`.
 ///
-/// After warm-up, translating a module allocates only per module (the output, wasmparser's
-/// per-module state), never per function or per operator (see `tests/alloc_reuse.rs`).
+/// After warm-up, translating a module allocates only per module (the output, the module
+/// validator's state), never per function or per operator (see `tests/alloc_reuse.rs`).
 pub struct Translator {
-    validator: Validator,
-    /// Types (module type-section entries) the current validator has been fed.
-    types_fed: usize,
     allocs: FuncValidatorAllocations,
     buffers: func::Buffers,
     /// Size of the current module's code section.
@@ -60,7 +54,7 @@ pub struct Translator {
 type BodyFn<'a> = dyn FnMut(
         &mut Translator,
         &CompiledModule,
-        FuncToValidate<ValidatorResources>,
+        FuncToValidate<&ModuleState>,
         &FunctionBody<'_>,
     ) -> Result<FuncBody, CompileError>
     + 'a;
@@ -72,9 +66,8 @@ pub use ember_bytecode::module::UNTRANSLATED;
 pub struct LazyBodies {
     /// Byte range of each defined function's body in the wasm.
     ranges: Vec<(usize, usize)>,
-    /// The module's types, as the validator saw them.
-    resources: Option<ValidatorResources>,
-    features: WasmFeatures,
+    /// The module as function validation sees it.
+    resources: ModuleState,
 }
 
 impl Default for Translator {
@@ -93,8 +86,6 @@ impl Translator {
     /// A translator for WebAssembly 2.0 (without SIMD).
     pub fn new() -> Self {
         Translator {
-            validator: Validator::new_with_features(features()),
-            types_fed: 0,
             allocs: FuncValidatorAllocations::default(),
             buffers: func::Buffers::default(),
             code_size: 0,
@@ -112,15 +103,9 @@ impl Translator {
         self
     }
 
-    /// After the validator has been fed this many types it is replaced, bounding its type
-    /// arena (which otherwise keeps every distinct type it has seen).
-    pub const MAX_TYPES_PER_VALIDATOR: usize = 4096;
-
     /// Validates `wasm` (a binary module) and translates it.
     pub fn translate(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        let result = self.translate_inner(wasm);
-        self.finish(result.as_ref().map(|m| m.types.len()));
-        result
+        self.translate_inner(wasm)
     }
 
     /// Validates `wasm`'s module structure and records where each function body lies, without
@@ -134,21 +119,14 @@ impl Translator {
         wasm: &[u8],
         validate_bodies: bool,
     ) -> Result<(CompiledModule, LazyBodies), CompileError> {
-        let mut lazy = LazyBodies {
-            ranges: Vec::new(),
-            resources: None,
-            features: features(),
-        };
+        let mut ranges = Vec::new();
         let result = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
             let range = body.range();
             let ty = m.func_type(to_validate.index);
             let (num_params, num_results) = ty.map_or((0, 0), |t| {
                 (t.params().len() as u16, t.results().len() as u16)
             });
-            lazy.ranges.push((range.start as usize, range.end as usize));
-            if lazy.resources.is_none() {
-                lazy.resources = Some(to_validate.resources.clone());
-            }
+            ranges.push((range.start as usize, range.end as usize));
             if validate_bodies {
                 #[cfg(not(feature = "small-code"))]
                 let func_index = to_validate.index;
@@ -170,8 +148,7 @@ impl Translator {
                 num_results,
             })
         });
-        self.finish(result.as_ref().map(|m| m.types.len()));
-        result.map(|m| (m, lazy))
+        result.map(|(m, resources)| (m, LazyBodies { ranges, resources }))
     }
 
     /// Translates defined function `index` (0 = the first function the module defines) of a
@@ -185,14 +162,10 @@ impl Translator {
         index: usize,
         code: &mut Vec<u8>,
     ) -> Result<FuncBody, CompileError> {
-        let (&(start, end), Some(resources)) = (
-            lazy.ranges
-                .get(index)
-                .ok_or_else(|| convert::err(0, "no such function body"))?,
-            lazy.resources.as_ref(),
-        ) else {
-            return Err(convert::err(0, "no such function body"));
-        };
+        let &(start, end) = lazy
+            .ranges
+            .get(index)
+            .ok_or_else(|| convert::err(0, "no such function body"))?;
         let bytes = wasm
             .get(start..end)
             .ok_or_else(|| convert::err(start, "function body outside the module"))?;
@@ -201,11 +174,12 @@ impl Translator {
             .funcs
             .get(func as usize)
             .ok_or_else(|| convert::err(start, "no such function"))?;
-        let to_validate = wasmparser::FuncToValidate {
-            resources: resources.clone(),
+        // `ty` was checked when the module loaded: it names a function type.
+        let to_validate = FuncToValidate {
+            resources: &lazy.resources,
             index: func,
             ty,
-            features: lazy.features,
+            features: features(),
         };
         let body =
             wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, start as u64));
@@ -218,7 +192,7 @@ impl Translator {
 
     fn translate_inner(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         let mut code: Vec<u8> = Vec::new();
-        let mut m = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
+        let (mut m, _) = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
             if code.capacity() == 0 {
                 // Bytecode is usually between one and three times the wasm size.
                 code.reserve(t.code_size.saturating_mul(3));
@@ -234,48 +208,35 @@ impl Translator {
         Ok(m)
     }
 
-    /// Keeps or replaces the validator after a module with `types` types (or an error).
-    fn finish(&mut self, types: Result<usize, &CompileError>) {
-        match types {
-            Ok(n) if self.types_fed + n <= Self::MAX_TYPES_PER_VALIDATOR => {
-                // The validator saw the module's end: keep it (and its type arena) for the next.
-                self.types_fed += n;
-                self.validator.reset();
-            }
-            // A validator stopped mid-module cannot be reset, and one that has seen many types
-            // is dropped to bound memory: start a fresh one.
-            _ => {
-                self.types_fed = 0;
-                self.validator = Validator::new_with_features(features());
-            }
-        }
-    }
-
     /// Validates the module structure, calling `body` for every function body.
     fn translate_inner_with(
         &mut self,
         wasm: &[u8],
         body: &mut BodyFn<'_>,
-    ) -> Result<CompiledModule, CompileError> {
+    ) -> Result<(CompiledModule, ModuleState), CompileError> {
         let mut m = CompiledModule::default();
+        let mut state = ModuleState::default();
         for payload in Parser::new(0).parse_all(wasm) {
             let payload = payload.map_err(convert::wp_err)?;
-            let valid = self.validator.payload(&payload).map_err(convert::wp_err)?;
-            sections::record(&mut m, &payload, wasm)?;
-            if let wasmparser::Payload::CodeSectionStart { size, .. } = payload {
-                self.code_size = size as usize;
-            }
-            match valid {
-                ValidPayload::Func(to_validate, b) => {
+            sections::record(&mut m, &mut state, &payload, wasm)?;
+            match payload {
+                wasmparser::Payload::CodeSectionStart { size, .. } => {
+                    self.code_size = size as usize;
+                }
+                wasmparser::Payload::CodeSectionEntry(b) => {
+                    let (index, ty) = state.next_body(&b)?;
+                    let to_validate = FuncToValidate {
+                        resources: &state,
+                        index,
+                        ty,
+                        features: features(),
+                    };
                     let result = body(self, &m, to_validate, &b);
                     m.bodies.push(result?);
                 }
-                ValidPayload::Parser(_) => {
-                    return Err(convert::err(0, "nested modules are not supported"));
-                }
-                ValidPayload::Ok | ValidPayload::End(_) => {}
+                _ => {}
             }
         }
-        Ok(m)
+        Ok((m, state))
     }
 }

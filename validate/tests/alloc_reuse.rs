@@ -116,9 +116,8 @@ fn translation_allocates_nothing_per_function_or_operator() {
     let big = module(32, 8);
 
     // Two translators with the same history, each warmed up on the big module (which grows
-    // every reusable buffer). wasmparser's reused `Validator` keeps a shared type arena whose
-    // bookkeeping allocates a little, depending on how many modules it has seen: hence lockstep
-    // translators rather than one translator measured twice.
+    // every reusable buffer), measured in lockstep so that nothing a translator keeps between
+    // modules can make the two counts differ.
     let mut ta = ember_validate::Translator::new();
     let mut tb = ember_validate::Translator::new();
     let (cold, _) = count(&mut ta, &big);
@@ -139,7 +138,7 @@ fn translation_allocates_nothing_per_function_or_operator() {
             "allocation count depends on the amount of code"
         );
         // What remains is per module: the output (types, funcs, tables, memories, exports,
-        // bodies, code, ...) and wasmparser's per-module state; a few dozen.
+        // bodies, code, ...) and the module validator's state; a few dozen.
         assert!(n_big <= 64, "{n_big} allocations for one module");
         // The first (cold) translation had to grow the reusable buffers.
         assert!(cold > n_big);

@@ -89,3 +89,110 @@ fn mutated_spec_modules_never_panic() {
     assert!(failures.is_empty());
     assert!(tried > 5000);
 }
+
+/// Moves, duplicates or drops one whole section (section order, duplicate sections, missing
+/// sections), or mutates bytes as [`mutate`] does.
+fn mutate_sections(rng: &mut Rng, wasm: &[u8]) -> Vec<u8> {
+    // Split into the header and sections (id, size, payload), leaving the bytes alone if they do
+    // not split cleanly.
+    let mut sections: Vec<&[u8]> = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let start = at;
+        at += 1;
+        let (mut size, mut shift) = (0usize, 0);
+        loop {
+            let Some(&b) = wasm.get(at) else {
+                return mutate(rng, wasm);
+            };
+            at += 1;
+            size |= usize::from(b & 0x7F) << shift;
+            shift += 7;
+            if b & 0x80 == 0 || shift > 28 {
+                break;
+            }
+        }
+        at += size;
+        if at > wasm.len() {
+            return mutate(rng, wasm);
+        }
+        sections.push(&wasm[start..at]);
+    }
+    if sections.is_empty() || wasm.len() < 8 {
+        return mutate(rng, wasm);
+    }
+    let i = rng.below(sections.len());
+    match rng.below(3) {
+        0 => {
+            let s = sections.remove(i);
+            let j = rng.below(sections.len() + 1);
+            sections.insert(j, s);
+        }
+        1 => sections.insert(i, sections[i]),
+        _ => {
+            sections.remove(i);
+        }
+    }
+    let mut w = wasm[..8].to_vec();
+    for s in sections {
+        w.extend_from_slice(s);
+    }
+    w
+}
+
+/// Ember's module validator (`validate/src/module.rs`) and wasmparser's `Validator`, with the
+/// features Ember implements, agree on which modules are valid: the spec suite's modules, valid
+/// and invalid, each as it is and mutated (bytes, and whole sections moved, duplicated or
+/// dropped).
+#[test]
+fn mutated_spec_modules_are_valid_for_ember_exactly_when_wasmparser_says_so() {
+    let mut t = Translator::new();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    let (mut tried, mut valid, mut disagreements) = (0usize, 0usize, Vec::new());
+    for version in [SpecVersion::V1, SpecVersion::V2] {
+        for file in spec(version) {
+            let buf = file.wast().expect("lexes");
+            for d in buf.directives().expect("parses") {
+                let wasm = match d {
+                    WastDirective::Module(mut q)
+                    | WastDirective::AssertInvalid { module: mut q, .. } => match q.encode() {
+                        Ok(w) => w,
+                        Err(_) => continue,
+                    },
+                    _ => continue,
+                };
+                for round in 0..6 {
+                    let m = match round {
+                        0 => wasm.clone(),
+                        1..=3 => mutate(&mut rng, &wasm),
+                        _ => mutate_sections(&mut rng, &wasm),
+                    };
+                    tried += 1;
+                    let ours = t.translate(&m).is_ok();
+                    let theirs =
+                        wasmparser::Validator::new_with_features(ember_validate::features())
+                            .validate_all(&m);
+                    if ours != theirs.is_ok() {
+                        disagreements.push(format!(
+                            "{}: Ember {}, wasmparser {:?}: {}",
+                            file.name(),
+                            if ours { "valid" } else { "invalid" },
+                            theirs.err().map(|e| e.to_string()),
+                            m.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                        ));
+                    }
+                    valid += usize::from(ours);
+                }
+            }
+        }
+    }
+    eprintln!(
+        "modules: {tried}, valid: {valid}, disagreements: {}",
+        disagreements.len()
+    );
+    for d in disagreements.iter().take(10) {
+        eprintln!("  {d}");
+    }
+    assert!(disagreements.is_empty());
+    assert!(tried > 10_000 && valid > 1000 && valid < tried);
+}

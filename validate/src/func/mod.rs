@@ -12,6 +12,7 @@ mod ops;
 mod stack;
 
 use crate::CompileError;
+use crate::module::ModuleState;
 use crate::strict::OpRule;
 use alloc::boxed::Box;
 use alloc::format;
@@ -19,7 +20,6 @@ use alloc::vec::Vec;
 use cond::Cond;
 use ember_bytecode::module::{CompiledModule, FuncBody};
 use ember_bytecode::{EXT_PREFIX, Slot};
-use wasmparser::ValidatorResources;
 use wasmparser::{
     FuncValidator, FunctionBody, OperatorsReader, OperatorsReaderAllocations, VisitOperator,
 };
@@ -172,7 +172,7 @@ pub(crate) fn translate(
     float_super: bool,
     code: &mut Vec<u8>,
     module: &CompiledModule,
-    fv: &mut FuncValidator<ValidatorResources>,
+    fv: &mut FuncValidator<&ModuleState>,
     body: &FunctionBody<'_>,
 ) -> Result<FuncBody, CompileError> {
     lower(b, float_super, false, code, module, fv, body)?
@@ -187,7 +187,7 @@ pub(crate) fn translate(
 pub(crate) fn validate(
     b: &mut Buffers,
     module: &CompiledModule,
-    fv: &mut FuncValidator<ValidatorResources>,
+    fv: &mut FuncValidator<&ModuleState>,
     body: &FunctionBody<'_>,
 ) -> Result<(), CompileError> {
     // Nothing is emitted: the buffer stays empty and unallocated.
@@ -212,7 +212,7 @@ fn lower(
     validate_only: bool,
     code: &mut Vec<u8>,
     module: &CompiledModule,
-    fv: &mut FuncValidator<ValidatorResources>,
+    fv: &mut FuncValidator<&ModuleState>,
     body: &FunctionBody<'_>,
 ) -> Result<Option<FuncBody>, CompileError> {
     let func_index = fv.index();
@@ -320,7 +320,7 @@ impl FuncTranslator<'_> {
     /// into a call of [`OpVisitor`], which validates it and lowers it.
     fn run(
         &mut self,
-        fv: &mut FuncValidator<ValidatorResources>,
+        fv: &mut FuncValidator<&ModuleState>,
         reader: &mut OperatorsReader<'_>,
         body: &FunctionBody<'_>,
     ) -> Fallible {
@@ -438,9 +438,9 @@ impl FuncTranslator<'_> {
 }
 
 /// The per-operator visitor: validates with the function's validator, then translates.
-struct OpVisitor<'t, 'f, 'v> {
+struct OpVisitor<'t, 'f, 'v, 'r> {
     t: &'t mut FuncTranslator<'f>,
-    fv: &'v mut FuncValidator<ValidatorResources>,
+    fv: &'v mut FuncValidator<&'r ModuleState>,
     /// Offset of the operator being visited.
     offset: u64,
     /// The binary-format rule its bytes must still be checked against ([`crate::strict`]).
@@ -510,7 +510,7 @@ macro_rules! visit_method {
 }
 
 // The operand types of `for_each_visit_operator!` name the lifetime `'a`.
-impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, '_> {
+impl<'a> VisitOperator<'a> for OpVisitor<'_, '_, '_, '_> {
     type Output = Fallible;
     wasmparser::for_each_visit_operator!(define_visit);
 }
