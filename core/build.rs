@@ -7,6 +7,7 @@
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ember_tail_dispatch)");
+    println!("cargo::rustc-check-cfg=cfg(ember_compact_loop)");
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
     let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
@@ -16,7 +17,12 @@ fn main() {
     let instrumented = std::env::var_os("CARGO_CFG_SANITIZE").is_some()
         || std::env::var_os("CARGO_CFG_FUZZING").is_some();
     println!("cargo::rerun-if-env-changed=CARGO_CFG_SANITIZE");
-    if optimised && sibling_calls && !portable && !instrumented {
+    let tail = optimised && sibling_calls && !portable && !instrumented;
+    if tail {
         println!("cargo::rustc-cfg=ember_tail_dispatch");
+    }
+    // The portable loop's compact form (`src/exec/compact.rs`): smaller, slower.
+    if !tail && std::env::var_os("CARGO_FEATURE_SMALL_CODE").is_some() {
+        println!("cargo::rustc-cfg=ember_compact_loop");
     }
 }

@@ -1112,6 +1112,9 @@ macro_rules! define_isa {
             pub const OPCODE: &'static [u8] = &[$($opb),*];
             /// Size of the fixed part in bytes (opcode included, tail excluded).
             pub const SIZE: usize = $oplen $(+ <$t as Operand>::SIZE)*;
+            /// The fixed part's operands after the opcode, as written in the table (`dst: Slot,
+            /// lhs: Slot, ...`): instructions with equal layouts decode alike.
+            pub const LAYOUT: &'static str = stringify!($($f: $t),*);
             /// Where the branch offset is (bytes from the opcode; 0 if none): the operand named
             /// `offset` of type [`BrOffset`].
             pub const BRANCH_AT: usize = {

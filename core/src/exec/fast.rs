@@ -15,7 +15,9 @@ use super::visit::{
     bin, bin_fimm, bin_fused, bin_imm, br_cmp, br_cmp_imm, br_un, facc, fused_f64, handler, konst,
     load, load_add, opnd, pure_handlers, sel, store, un,
 };
-use super::{Flow, GAP, Stop, float, numeric};
+use super::{Flow, GAP, Stop};
+#[cfg(not(ember_compact_loop))]
+use super::{float, numeric};
 use crate::error::TrapCode;
 use crate::store::GlobalEntity;
 use alloc::vec::Vec;
@@ -272,6 +274,8 @@ impl Ctx<'_> {
     }
 }
 
+// (The compact loop reads and writes slots as raw 64 bits: some typed accessors go unused.)
+#[cfg_attr(ember_compact_loop, allow(dead_code))]
 impl Hot<'_, '_> {
     /// Runs until an instruction stops the loop.
     #[cfg(not(ember_tail_dispatch))]
@@ -299,7 +303,11 @@ impl Hot<'_, '_> {
                 };
                 super::op_stats::record(b0, b1);
             }
+            #[cfg(not(ember_compact_loop))]
             let r = unsafe { dispatch_ptr(self, self.pc.0.wrapping_add(GAP)) };
+            // SAFETY: as above.
+            #[cfg(ember_compact_loop)]
+            let r = unsafe { self.step(self.pc.0.wrapping_add(GAP)) };
             if let Err(stop) = r {
                 core::hint::cold_path();
                 return stop;
@@ -530,7 +538,11 @@ macro_rules! slow {
 impl Visit for Hot<'_, '_> {
     type Output = Flow;
 
+    #[cfg(not(ember_compact_loop))]
     pure_handlers!();
+    // The families' members run in `compact.rs`; stand-ins here.
+    #[cfg(ember_compact_loop)]
+    pure_handlers!(@compact);
 
     #[inline(always)]
     fn global_get(&mut self, i: GlobalGet) -> Flow {

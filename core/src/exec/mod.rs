@@ -6,6 +6,8 @@
 //! Calls between wasm functions push a [`Frame`](stack::Frame) record and never recurse natively.
 
 mod calls;
+#[cfg(ember_compact_loop)]
+mod compact;
 mod fast;
 mod float;
 mod memory;

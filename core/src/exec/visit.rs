@@ -76,6 +76,19 @@ macro_rules! acc_op {
 
 /// `dst = f(lhs, rhs)`.
 macro_rules! bin {
+    (@compact $($t:tt)*) => { bin!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident BIN $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::BIN);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc bin $k:ident $x:ident $y:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            let $b = <$get as super::fast::FromAcc>::from_acc($y);
+            return Ok(super::compact::Raw::$set($e));
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -99,6 +112,19 @@ macro_rules! bin {
 
 /// `dst = f(lhs, imm)`.
 macro_rules! bin_imm {
+    (@compact $($t:tt)*) => { bin_imm!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident BIN_IMM $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::BIN_IMM);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc bin_imm $k:ident $x:ident $y:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            let $b: i32 = $y;
+            return Ok(super::compact::Raw::$set($e));
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -124,6 +150,9 @@ macro_rules! bin_imm {
 /// field or as the `bits` of a constant field (`value`), so one family serves constants on
 /// either side.
 macro_rules! bin_fimm {
+    (@compact $($t:tt)*) => { bin_fimm! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident, $from:path |$a:ident: $ak:ident $af:ident, $b:ident: $bk:ident $bf:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -169,6 +198,9 @@ macro_rules! fimm_operand {
 
 /// Constants: `dst = value`.
 macro_rules! konst {
+    (@compact $($t:tt)*) => { konst! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $set:ident;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -190,6 +222,9 @@ macro_rules! konst {
 
 /// `select`: `dst = cond != 0 ? if_true : if_false`.
 macro_rules! sel {
+    (@compact $($t:tt)*) => { sel! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -218,6 +253,9 @@ macro_rules! sel {
 /// from the accumulator (the operand computed last: the addend of `mul_add`, the right
 /// factor of `add_mul`).
 macro_rules! fused_f64 {
+    (@compact $($t:tt)*) => { fused_f64! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident [$f0:ident $f1:ident] |$l:ident, $r:ident, $a:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -255,6 +293,18 @@ macro_rules! fused_f64 {
 
 /// `dst = f(src)`.
 macro_rules! un {
+    (@compact $($t:tt)*) => { un!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident UN $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::UN);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc un $k:ident $x:ident $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            return Ok(super::compact::Raw::$set($e));
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident -> $set:ident |$a:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -277,6 +327,19 @@ macro_rules! un {
 
 /// Branch if `cond(lhs, rhs)`.
 macro_rules! br_cmp {
+    (@compact $($t:tt)*) => { br_cmp!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident BR_CMP $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::BR_CMP);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc br_cmp $k:ident $x:ident $y:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            let $b = <$get as super::fast::FromAcc>::from_acc($y);
+            return $e;
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -307,6 +370,19 @@ macro_rules! br_cmp {
 
 /// Branch if `cond(lhs, imm)`.
 macro_rules! br_cmp_imm {
+    (@compact $($t:tt)*) => { br_cmp_imm!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident BR_CMP_IMM $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::BR_CMP_IMM);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc br_cmp_imm $k:ident $x:ident $y:ident $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            let $b: i32 = $y;
+            return $e;
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -337,6 +413,18 @@ macro_rules! br_cmp_imm {
 
 /// Branch if `cond(value in cond)`.
 macro_rules! br_un {
+    (@compact $($t:tt)*) => { br_un!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident BR_UN $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::BR_UN);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc br_un $k:ident $x:ident $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $a = <$get as super::fast::FromAcc>::from_acc($x);
+            return $e;
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $get:ident |$a:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -366,6 +454,18 @@ macro_rules! br_un {
 
 /// Loads: `dst = extend(mem[addr + offset])`.
 macro_rules! load {
+    (@compact $($t:tt)*) => { load!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident LOAD $($name:ident $Ty:ident: $w:literal |$b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::LOAD);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc load $h:ident $k:ident $x:ident $off:ident $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let $b = $h.load_ea::<$n>($x, $off)?;
+            return Ok($e);
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -389,6 +489,27 @@ macro_rules! load {
 /// Loads at a computed address: `dst = extend(mem[(u32)(addr + x) + offset])` where `x` is
 /// `index`, `imm`, or `index << (imm & 31)`.
 macro_rules! load_add {
+    (@compact $($t:tt)*) => { load_add!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident LOAD_ADD $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $w:literal |$b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::LOAD_ADD);
+    )*};
+    (@fam $tab:ident $n:ident LOAD_ADD_IMM $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $w:literal |$b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $ImmTy::OPCODE, $ImmTy::LAYOUT, super::compact::LOAD_ADD_IMM);
+    )*};
+    (@fam $tab:ident $n:ident LOAD_ADD_SHL $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $w:literal |$b:ident| $e:expr;)*) => {$(
+        super::compact::member(&mut $tab, &mut $n, $ShlTy::OPCODE, $ShlTy::LAYOUT, super::compact::LOAD_ADD_SHL);
+    )*};
+    (@fam $($t:tt)*) => {};
+    (@calc load $h:ident $k:ident $x:ident $off:ident $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) }
+            || $k == const { super::compact::number($ImmTy::OPCODE) }
+            || $k == const { super::compact::number($ShlTy::OPCODE) }
+        {
+            let $b = $h.load_ea::<$n>($x, $off)?;
+            return Ok($e);
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident $imm_name:ident $ImmTy:ident $shl_name:ident $ShlTy:ident: $n:literal |$b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
         handler!(@stub #[inline(always)] fn $imm_name(&mut self, i: $ImmTy) -> Flow {});
@@ -428,6 +549,21 @@ macro_rules! load_add {
 /// Stores: `mem[addr + offset] = low bytes of v`, where `v` is the value in slot `value`
 /// (`slot`) or the constant `imm` sign-extended to 64 bits (`imm`).
 macro_rules! store {
+    (@compact $($t:tt)*) => { store!(@stub $($t)*); };
+    (@fam $tab:ident $n:ident $f:ident $($name:ident $Ty:ident $from:ident: $w:literal;)*) => {$(
+        store!(@fam_one $tab $n $f $Ty $from);
+    )*};
+    (@fam_one $tab:ident $n:ident STORE $Ty:ident slot) => { super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::STORE); };
+    (@fam_one $tab:ident $n:ident STORE_IMM $Ty:ident imm) => { super::compact::member(&mut $tab, &mut $n, $Ty::OPCODE, $Ty::LAYOUT, super::compact::STORE_IMM); };
+    (@fam_one $($t:tt)*) => {};
+    (@calc store $h:ident $k:ident $x:ident $off:ident $v:ident $($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
+        if $k == const { super::compact::number($Ty::OPCODE) } {
+            let mut b = [0u8; $n];
+            b.copy_from_slice(&$v.to_le_bytes()[..$n]);
+            return $h.store_ea::<$n>($x, $off, b);
+        }
+    )*};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident $from:ident: $n:literal;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -464,6 +600,9 @@ macro_rules! store {
 
 /// Fused i32 operators: `dst = f(lhs, rhs, imm)`.
 macro_rules! bin_fused {
+    (@compact $($t:tt)*) => { bin_fused! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident |$a:ident, $b:ident, $k:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -488,6 +627,9 @@ macro_rules! bin_fused {
 /// from a slot, the accumulator (`acc`) or the immediate (`bits`), and the result goes to
 /// `dst` (`slot`) or the accumulator (`acc`).
 macro_rules! facc {
+    (@compact $($t:tt)*) => { facc! { $($t)* } };
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
     (@stub $($name:ident $Ty:ident: $l:ident $lf:ident, $r:ident $rf:ident -> $o:ident |$a:ident, $b:ident| $e:expr;)*) => {$(
         handler!(@stub #[inline(always)] fn $name(&mut self, i: $Ty) -> Flow {});
     )*};
@@ -527,6 +669,9 @@ macro_rules! facc {
 /// One explicit handler of [`pure_handlers`], or after `@stub` a stand-in that reports bad code.
 macro_rules! handler {
     (@acc $p:ident $($t:tt)*) => {};
+    (@fam $($t:tt)*) => {};
+    (@calc $($t:tt)*) => {};
+    (@compact $($t:tt)*) => { handler! { $($t)* } };
     (@stub #[inline(always)] fn $name:ident(&mut $self:ident, $i:tt: $Ty:ty $(, $t:ident: $TT:ty)?) -> Flow $body:block) => {
         #[inline(always)]
         fn $name(&mut $self, _: $Ty $(, _: $TT)?) -> Flow {
