@@ -8,6 +8,7 @@
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ember_tail_dispatch)");
     println!("cargo::rustc-check-cfg=cfg(ember_compact_loop)");
+    println!("cargo::rustc-check-cfg=cfg(ember_f32_via_f64)");
     let arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();
     let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
@@ -22,7 +23,19 @@ fn main() {
         println!("cargo::rustc-cfg=ember_tail_dispatch");
     }
     // The portable loop's compact form (`src/exec/compact.rs`): smaller, slower.
-    if !tail && std::env::var_os("CARGO_FEATURE_SMALL_CODE").is_some() {
+    let compact = !tail && std::env::var_os("CARGO_FEATURE_SMALL_CODE").is_some();
+    if compact {
         println!("cargo::rustc-cfg=ember_compact_loop");
+    }
+    // There, f32 arithmetic computes in f64 (`src/exec/float.rs`) unless the target has an f32
+    // unit (Cortex-M4F: `eabihf`; RISC-V: `F`): without one, only the f64 soft-float routines
+    // are then linked. (Other targets, x86-64 included, take it too: that is how the spec
+    // suite tests it.)
+    let abi = std::env::var("CARGO_CFG_TARGET_ABI").unwrap_or_default();
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let hard_f32 = (arch == "arm" && abi == "eabihf")
+        || (arch.starts_with("riscv") && features.split(',').any(|f| f == "f"));
+    if compact && !hard_f32 {
+        println!("cargo::rustc-cfg=ember_f32_via_f64");
     }
 }
