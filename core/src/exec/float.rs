@@ -3,14 +3,14 @@
 use crate::error::TrapCode;
 
 macro_rules! float_ops {
-    ($f:ident $q:ident, quiet: $quiet:expr, sign: $sign:expr,
+    ($f:ident $q:ident, quiet: $quiet:expr, sign: $sign:expr, cmp: $nan:ident $eq:ident $lt:ident $gt:ident,
      $min:ident $max:ident $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
      $copysign:ident,
      libm: $lceil:path, $lfloor:path, $ltrunc:path, $lrint:path, $lsqrt:path) => {
         /// A NaN input made quiet (arithmetic NaN), other values unchanged.
         #[inline(always)]
         fn $q(x: $f) -> $f {
-            if x.is_nan() {
+            if $nan(x) {
                 $f::from_bits(x.to_bits() | $quiet)
             } else {
                 x
@@ -20,26 +20,26 @@ macro_rules! float_ops {
         /// `min`: NaN if either operand is NaN; `-0 < +0`.
         #[inline]
         pub(super) fn $min(a: $f, b: $f) -> $f {
-            if a.is_nan() || b.is_nan() {
+            if $nan(a) || $nan(b) {
                 return a + b;
             }
-            if a == b {
+            if $eq(a, b) {
                 // Equal: only the zeros' signs can differ; prefer the negative one.
                 return $f::from_bits(a.to_bits() | b.to_bits());
             }
-            if a < b { a } else { b }
+            if $lt(a, b) { a } else { b }
         }
 
         /// `max`: NaN if either operand is NaN; `-0 < +0`.
         #[inline]
         pub(super) fn $max(a: $f, b: $f) -> $f {
-            if a.is_nan() || b.is_nan() {
+            if $nan(a) || $nan(b) {
                 return a + b;
             }
-            if a == b {
+            if $eq(a, b) {
                 return $f::from_bits(a.to_bits() & b.to_bits());
             }
-            if a > b { a } else { b }
+            if $gt(a, b) { a } else { b }
         }
 
         /// Round up.
@@ -77,9 +77,11 @@ macro_rules! float_ops {
 
 #[cfg(not(ember_f32_via_f64))]
 float_ops!(f32 quiet32, quiet: 0x0040_0000u32, sign: 0x8000_0000u32,
+    cmp: f32_is_nan f32_eq f32_lt f32_gt,
     f32_min f32_max f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt f32_copysign,
     libm: libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
 float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_0000u64,
+    cmp: f64_is_nan f64_eq f64_lt f64_gt,
     f64_min f64_max f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt f64_copysign,
     libm: libm::ceil, libm::floor, libm::trunc, libm::rint, libm::sqrt);
 
@@ -99,14 +101,6 @@ float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_
 #[inline(never)]
 fn wide(x: f32) -> f64 {
     f64::from(x)
-}
-
-/// `x as f32`, out of the optimiser's sight as `wide` is (it would turn an integer's
-/// conversion to f64 then f32 into one to f32).
-#[cfg(ember_f32_via_f64)]
-#[inline(never)]
-fn narrow(x: f64) -> f32 {
-    x as f32
 }
 
 /// A truncation's operand as f64 (`cfg(ember_f32_via_f64)`).
@@ -139,35 +133,6 @@ macro_rules! f32_ops {
             return a $op b;
         }
     )*};
-    (cmp $($name:ident $op:tt;)*) => {$(
-        #[inline(always)]
-        pub(super) fn $name(a: f32, b: f32) -> bool {
-            #[cfg(ember_f32_via_f64)]
-            return wide(a) $op wide(b);
-            #[cfg(not(ember_f32_via_f64))]
-            return a $op b;
-        }
-    )*};
-    (sat $($name:ident -> $i:ty;)*) => {$(
-        /// Saturating truncation (`as`).
-        #[inline(always)]
-        pub(super) fn $name(a: f32) -> $i {
-            #[cfg(ember_f32_via_f64)]
-            return wide(a) as $i;
-            #[cfg(not(ember_f32_via_f64))]
-            return a as $i;
-        }
-    )*};
-    (from $($name:ident: $i:ty;)*) => {$(
-        /// Conversion (`as`; the integer is exact in f64).
-        #[inline(always)]
-        pub(super) fn $name(a: $i) -> f32 {
-            #[cfg(ember_f32_via_f64)]
-            return narrow(f64::from(a));
-            #[cfg(not(ember_f32_via_f64))]
-            return a as f32;
-        }
-    )*};
     (via $($name:ident => $f64:ident;)*) => {$(
         #[cfg(ember_f32_via_f64)]
         #[inline]
@@ -184,9 +149,6 @@ macro_rules! f32_ops {
     )*};
 }
 f32_ops!(arith f32_add +; f32_sub -; f32_mul *; f32_div /;);
-f32_ops!(cmp f32_eq ==; f32_ne !=; f32_lt <; f32_gt >; f32_le <=; f32_ge >=;);
-f32_ops!(sat f32_sat_i32 -> i32; f32_sat_u32 -> u32; f32_sat_i64 -> i64; f32_sat_u64 -> u64;);
-f32_ops!(from f32_from_i32: i32; f32_from_u32: u32;);
 f32_ops!(via f32_ceil => f64_ceil; f32_floor => f64_floor; f32_trunc => f64_trunc;
     f32_nearest => f64_nearest; f32_sqrt => f64_sqrt;);
 f32_ops!(via2 f32_min => f64_min; f32_max => f64_max;);
@@ -200,7 +162,7 @@ pub(super) fn f32_copysign(a: f32, b: f32) -> f32 {
 
 #[inline]
 pub(super) fn demote(x: f64) -> f32 {
-    if x.is_nan() {
+    if f64_is_nan(x) {
         let b = x.to_bits();
         let sign = ((b >> 63) as u32) << 31;
         let payload = ((b >> 29) as u32) & 0x003f_ffff;
@@ -233,14 +195,17 @@ macro_rules! trunc {
     ($($name:ident: $f:ty => $i:ty, $lo:expr, $hi:expr;)*) => {$(
         #[inline]
         pub(super) fn $name(x: $f) -> Result<$i, TrapCode> {
-            // (Compared in f64 where f32 is computed so: the bounds are exact in both.)
+            // (In integers where floats are soft: `soft::to_int`.)
             #[cfg(ember_f32_via_f64)]
-            let (x, lo, hi) = (Wide::wide(x), f64::from($lo), f64::from($hi));
+            return soft::to_int(Wide::wide(x).to_bits(), soft::neg_max::<$i>(), <$i>::MAX as u64, false)
+                .map(|v| v as $i);
             #[cfg(not(ember_f32_via_f64))]
             let (lo, hi) = ($lo, $hi);
+            #[cfg(not(ember_f32_via_f64))]
             if x.is_nan() {
                 return Err(TrapCode::BadConversionToInteger);
             }
+            #[cfg(not(ember_f32_via_f64))]
             if x > lo && x < hi {
                 Ok(x as $i)
             } else {
@@ -262,4 +227,369 @@ trunc! {
     i64_trunc_f32_u: f32 => u64, -1.0f32, 18446744073709551616.0f32;
     i64_trunc_f64_s: f64 => i64, -9223372036854777856.0f64, 9223372036854775808.0f64;
     i64_trunc_f64_u: f64 => u64, -1.0f64, 18446744073709551616.0f64;
+}
+
+/// Comparisons and NaN tests: the operators, or in integers where floats are soft
+/// (`soft::cmp`: one routine instead of `compiler_builtins`' one per operator).
+macro_rules! cmp_ops {
+    ($($f32:ident $f64:ident $op:tt |$r:ident| $test:expr;)*) => {$(
+        #[inline(always)]
+        pub(super) fn $f32(a: f32, b: f32) -> bool {
+            #[cfg(ember_f32_via_f64)]
+            return {
+                let $r = soft::cmp(u64::from(a.to_bits()) << 32, u64::from(b.to_bits()) << 32, soft::INF32);
+                $test
+            };
+            #[cfg(not(ember_f32_via_f64))]
+            return a $op b;
+        }
+        #[inline(always)]
+        pub(super) fn $f64(a: f64, b: f64) -> bool {
+            #[cfg(ember_f32_via_f64)]
+            return {
+                let $r = soft::cmp(a.to_bits(), b.to_bits(), soft::INF64);
+                $test
+            };
+            #[cfg(not(ember_f32_via_f64))]
+            return a $op b;
+        }
+    )*};
+}
+cmp_ops! {
+    f32_eq f64_eq == |r| r == soft::EQ;
+    f32_ne f64_ne != |r| r != soft::EQ;
+    f32_lt f64_lt < |r| r == soft::LT;
+    f32_gt f64_gt > |r| r == soft::GT;
+    f32_le f64_le <= |r| r <= soft::EQ;
+    f32_ge f64_ge >= |r| r.wrapping_sub(soft::EQ) <= soft::GT - soft::EQ;
+}
+
+/// Whether `x` is a NaN.
+#[inline(always)]
+fn f64_is_nan(x: f64) -> bool {
+    #[cfg(ember_f32_via_f64)]
+    return x.to_bits() & !(1 << 63) > soft::INF64;
+    #[cfg(not(ember_f32_via_f64))]
+    return x.is_nan();
+}
+#[cfg(not(ember_f32_via_f64))]
+#[inline(always)]
+fn f32_is_nan(x: f32) -> bool {
+    x.is_nan()
+}
+
+/// Saturating truncations (`as`).
+macro_rules! sat_ops {
+    ($($name:ident: $f:ty => $i:ty;)*) => {$(
+        #[inline(always)]
+        pub(super) fn $name(a: $f) -> $i {
+            #[cfg(ember_f32_via_f64)]
+            return match soft::to_int(Wide::wide(a).to_bits(), soft::neg_max::<$i>(), <$i>::MAX as u64, true) {
+                Ok(v) => v as $i,
+                Err(_) => 0,
+            };
+            #[cfg(not(ember_f32_via_f64))]
+            return a as $i;
+        }
+    )*};
+}
+sat_ops! {
+    f32_sat_i32: f32 => i32;
+    f32_sat_u32: f32 => u32;
+    f32_sat_i64: f32 => i64;
+    f32_sat_u64: f32 => u64;
+    f64_sat_i32: f64 => i32;
+    f64_sat_u32: f64 => u32;
+    f64_sat_i64: f64 => i64;
+    f64_sat_u64: f64 => u64;
+}
+
+/// Conversions from integers (`as`, rounding to nearest).
+macro_rules! from_ops {
+    ($($name:ident: $i:ty => $f:ident, $is64:expr;)*) => {$(
+        #[inline(always)]
+        pub(super) fn $name(a: $i) -> $f {
+            #[cfg(ember_f32_via_f64)]
+            {
+                let (neg, mag) = soft::Int::parts(a);
+                return $f::from_bits(soft::from_int(neg, mag, $is64) as _);
+            }
+            #[cfg(not(ember_f32_via_f64))]
+            return a as $f;
+        }
+    )*};
+}
+from_ops! {
+    f32_from_i32: i32 => f32, false;
+    f32_from_u32: u32 => f32, false;
+    f32_from_i64: i64 => f32, false;
+    f32_from_u64: u64 => f32, false;
+    f64_from_i32: i32 => f64, true;
+    f64_from_u32: u32 => f64, true;
+    f64_from_i64: i64 => f64, true;
+    f64_from_u64: u64 => f64, true;
+}
+
+/// Float comparisons, conversions and truncations in integer arithmetic, where floats are
+/// soft anyway (`cfg(ember_f32_via_f64)`): one routine each, shared by both widths and every
+/// integer type, instead of `compiler_builtins`' routine per operator and type pair
+/// (`__ltdf2`, `__gedf2`, ..., `__floatdisf`, `__floatundidf`, ..., `__fixdfsi`, ...).
+#[cfg(ember_f32_via_f64)]
+mod soft {
+    use crate::error::TrapCode;
+
+    /// [`cmp`]: less.
+    pub(super) const LT: u32 = 0;
+    /// [`cmp`]: equal.
+    pub(super) const EQ: u32 = 1;
+    /// [`cmp`]: greater.
+    pub(super) const GT: u32 = 2;
+    /// An f64's infinity (bits).
+    pub(super) const INF64: u64 = 0x7ff0_0000_0000_0000;
+    /// An f32's infinity, in the top 32 bits.
+    pub(super) const INF32: u64 = 0x7f80_0000 << 32;
+    const SIGN: u64 = 1 << 63;
+
+    /// Compares two floats given as their bits in the top bits of a `u64` (an f32's shifted
+    /// left by 32), `inf` an infinity's so placed: [`LT`], [`EQ`], [`GT`], or 3 if either
+    /// is a NaN. `-0 == +0`.
+    #[inline(never)]
+    pub(super) fn cmp(a: u64, b: u64, inf: u64) -> u32 {
+        let (ma, mb) = (a & !SIGN, b & !SIGN);
+        if ma > inf || mb > inf {
+            return 3;
+        }
+        if ma | mb == 0 {
+            return EQ;
+        }
+        // Sign and magnitude to an unsigned order: negatives below positives, reversed.
+        let key = |v: u64| if v & SIGN != 0 { !v } else { v | SIGN };
+        let (ka, kb) = (key(a), key(b));
+        if ka < kb {
+            LT
+        } else if ka == kb {
+            EQ
+        } else {
+            GT
+        }
+    }
+
+    /// The magnitude of the most negative value of integer type `I` (0 if unsigned).
+    pub(super) const fn neg_max<I: Int>() -> u64 {
+        I::NEG_MAX
+    }
+
+    /// The integer types of the conversions.
+    pub(super) trait Int {
+        /// The magnitude of the most negative value (0 if unsigned).
+        const NEG_MAX: u64;
+        /// Whether the value is negative, and its magnitude.
+        fn parts(self) -> (bool, u64);
+    }
+    macro_rules! int {
+        ($($t:ty: $neg_max:expr, |$v:ident| $parts:expr;)*) => {$(
+            impl Int for $t {
+                const NEG_MAX: u64 = $neg_max;
+                #[inline(always)]
+                fn parts(self) -> (bool, u64) {
+                    let $v = self;
+                    $parts
+                }
+            }
+        )*};
+    }
+    int! {
+        i32: 1 << 31, |v| (v < 0, u64::from(v.unsigned_abs()));
+        i64: 1 << 63, |v| (v < 0, v.unsigned_abs());
+        u32: 0, |v| (false, u64::from(v));
+        u64: 0, |v| (false, v);
+    }
+
+    /// The f64 with bits `x` truncated toward zero, as the low bits of a two's-complement
+    /// integer, if that lies in `-neg_max ..= pos_max`. Otherwise, with `sat`, the bound it lies
+    /// beyond (0 for a NaN); without, the trap.
+    #[inline(never)]
+    pub(super) fn to_int(x: u64, neg_max: u64, pos_max: u64, sat: bool) -> Result<u64, TrapCode> {
+        let neg = x & SIGN != 0;
+        let exp = ((x >> 52) & 0x7ff) as u32;
+        let frac = x & ((1 << 52) - 1);
+        if exp == 0x7ff && frac != 0 {
+            return if sat {
+                Ok(0)
+            } else {
+                Err(TrapCode::BadConversionToInteger)
+            };
+        }
+        let max = if neg { neg_max } else { pos_max };
+        // |x| = m * 2^(exp - 1075); at least 2^64 from `exp` 1087 on (infinities too).
+        let m = frac | (1 << 52);
+        let mut mag = if exp < 1023 {
+            0
+        } else if exp >= 1075 {
+            m.wrapping_shl(exp - 1075)
+        } else {
+            m >> (1075 - exp)
+        };
+        if exp >= 1087 || mag > max {
+            if !sat {
+                return Err(TrapCode::IntegerOverflow);
+            }
+            mag = max;
+        }
+        Ok(if neg { mag.wrapping_neg() } else { mag })
+    }
+
+    /// The float nearest `mag` (ties to even), negative if `neg`, as bits: an f64's if `f64`,
+    /// otherwise an f32's (in the low 32 bits). 0 is +0.
+    #[inline(never)]
+    pub(super) fn from_int(neg: bool, mag: u64, f64: bool) -> u64 {
+        if mag == 0 {
+            return 0;
+        }
+        let (frac, bias, sign) = if f64 { (52, 1023, 63) } else { (23, 127, 31) };
+        let lz = mag.leading_zeros();
+        let m = mag << lz;
+        // The significand's `frac + 1` bits, and the bits below them (from the top).
+        let kept = m >> (63 - frac);
+        let rest = m << (frac + 1);
+        let up = rest > SIGN || (rest == SIGN && kept & 1 != 0);
+        // The significand's leading 1 adds one to the exponent field (a carry out of the
+        // rounding, another).
+        let exp = u64::from(63 - lz) + bias - 1;
+        ((exp << frac) + kept + u64::from(up)) | (u64::from(neg) << sign)
+    }
+}
+
+/// The integer routines against the hardware's (x86-64 runs them with
+/// `--features small-code,portable-dispatch`).
+#[cfg(all(test, ember_f32_via_f64))]
+mod tests {
+    use super::*;
+
+    /// Edge values and pseudo-random bit patterns.
+    fn samples() -> impl Iterator<Item = u64> {
+        let edges: [u64; 10] = [
+            0,
+            1,
+            0x7ff0_0000_0000_0000,
+            0x7ff8_0000_0000_0000,
+            0x7ff0_0000_0000_0001,
+            0x3ff0_0000_0000_0000,
+            0x41e0_0000_0000_0000,
+            0x43e0_0000_0000_0000,
+            0x43f0_0000_0000_0000,
+            0x3fe0_0000_0000_0000,
+        ];
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let random = core::iter::repeat_with(move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        });
+        let edges = edges.into_iter().flat_map(|e| {
+            [
+                e,
+                e | 1 << 63,
+                e.wrapping_sub(1),
+                e.wrapping_add(1),
+                (e - (e > 0) as u64) | 1 << 63,
+            ]
+        });
+        edges.chain(random.take(200_000))
+    }
+
+    #[test]
+    fn integer_routines_agree_with_the_hardware() {
+        let prev = core::cell::Cell::new(0u64);
+        for bits in samples() {
+            let (a, b) = (f64::from_bits(bits), f64::from_bits(prev.replace(bits)));
+            assert_eq!(f64_lt(a, b), a < b, "{a} < {b}");
+            assert_eq!(f64_le(a, b), a <= b);
+            assert_eq!(f64_eq(a, b), a == b);
+            assert_eq!(f64_ne(a, b), a != b);
+            assert_eq!(f64_gt(a, b), a > b);
+            assert_eq!(f64_ge(a, b), a >= b);
+            assert_eq!(f64_eq(a, a), a == a);
+            let (x, y) = (
+                f32::from_bits(bits as u32),
+                f32::from_bits((bits >> 32) as u32),
+            );
+            assert_eq!(f32_lt(x, y), x < y);
+            assert_eq!(f32_ge(x, y), x >= y);
+            assert_eq!(f32_eq(x, y), x == y);
+            assert_eq!(f32_eq(x, -x), x == -x);
+            // Conversions, of the whole range and of the small integers.
+            for v in [bits, bits >> 40, bits >> 11] {
+                assert_eq!(f64_from_u64(v).to_bits(), (v as f64).to_bits(), "{v}");
+                assert_eq!(
+                    f64_from_i64(v as i64).to_bits(),
+                    (v as i64 as f64).to_bits()
+                );
+                assert_eq!(f32_from_u64(v).to_bits(), (v as f32).to_bits(), "{v}");
+                assert_eq!(
+                    f32_from_i64(v as i64).to_bits(),
+                    (v as i64 as f32).to_bits()
+                );
+                assert_eq!(
+                    f32_from_i32(v as i32).to_bits(),
+                    (v as i32 as f32).to_bits()
+                );
+                assert_eq!(
+                    f32_from_u32(v as u32).to_bits(),
+                    (v as u32 as f32).to_bits()
+                );
+                assert_eq!(
+                    f64_from_i32(v as i32).to_bits(),
+                    f64::from(v as i32).to_bits()
+                );
+                assert_eq!(
+                    f64_from_u32(v as u32).to_bits(),
+                    f64::from(v as u32).to_bits()
+                );
+            }
+            // Truncations: the saturating ones are `as`; the trapping ones agree with them
+            // in range.
+            for a in [a, a * 1e-300, a * 1e300, a.trunc(), f64::from(x)] {
+                assert_eq!(f64_sat_i32(a), a as i32, "{a}");
+                assert_eq!(f64_sat_u32(a), a as u32, "{a}");
+                assert_eq!(f64_sat_i64(a), a as i64, "{a}");
+                assert_eq!(f64_sat_u64(a), a as u64, "{a}");
+                let t = a.trunc();
+                let ok = |lo: f64, hi: f64| t >= lo && t <= hi;
+                assert_eq!(
+                    i32_trunc_f64_s(a).ok(),
+                    ok(-2147483648.0, 2147483647.0).then_some(a as i32)
+                );
+                assert_eq!(
+                    i32_trunc_f64_u(a).ok(),
+                    ok(0.0, 4294967295.0).then_some(a as u32)
+                );
+                assert_eq!(
+                    i64_trunc_f64_s(a).ok(),
+                    ok(-9223372036854775808.0, 9223372036854774784.0).then_some(a as i64)
+                );
+                assert_eq!(
+                    i64_trunc_f64_u(a).ok(),
+                    ok(0.0, 18446744073709549568.0).then_some(a as u64)
+                );
+                if a.is_nan() {
+                    assert_eq!(i32_trunc_f64_s(a), Err(TrapCode::BadConversionToInteger));
+                }
+            }
+            assert_eq!(f32_sat_i32(x), x as i32);
+            assert_eq!(f32_sat_u64(x), x as u64);
+            // min and max: NaN if either is; -0 below +0.
+            let (lo, hi) = (f64_min(a, b), f64_max(a, b));
+            if a.is_nan() || b.is_nan() {
+                assert!(lo.is_nan() && hi.is_nan());
+            } else if a == b {
+                assert_eq!(lo.to_bits(), a.to_bits() | b.to_bits());
+                assert_eq!(hi.to_bits(), a.to_bits() & b.to_bits());
+            } else {
+                assert_eq!(lo, a.min(b));
+                assert_eq!(hi, a.max(b));
+            }
+        }
+    }
 }
