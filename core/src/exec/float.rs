@@ -96,11 +96,29 @@ float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_
 /// NaN's sign and payload and set its quiet bit, as the f32 operation would.
 ///
 /// The widening is a function the optimiser does not see through: it would otherwise turn the
-/// f64 operation on two widened f32 back into the f32 operation (the results agree).
+/// f64 operation on two widened f32 back into the f32 operation (the results agree). It
+/// computes in integers (`__extendsfdf2` is larger): exact, and a NaN keeps its sign and
+/// payload and becomes quiet, as `f64::from` does.
 #[cfg(ember_f32_via_f64)]
 #[inline(never)]
 fn wide(x: f32) -> f64 {
-    f64::from(x)
+    let x = x.to_bits();
+    let sign = u64::from(x >> 31) << 63;
+    let exp = (x >> 23) & 0xff;
+    let frac = u64::from(x & 0x7f_ffff);
+    f64::from_bits(if exp == 0xff {
+        // Infinities, and NaNs made quiet.
+        let quiet = if frac != 0 { 1 << 51 } else { 0 };
+        sign | soft::INF64 | quiet | frac << 29
+    } else if exp != 0 {
+        sign | (u64::from(exp) + (1023 - 127)) << 52 | frac << 29
+    } else if frac == 0 {
+        sign
+    } else {
+        // A subnormal, `frac * 2^-149`: normal in f64, its leading 1 (at bit `p`) implicit.
+        let p = 63 - frac.leading_zeros();
+        sign | u64::from(p + (1023 - 149)) << 52 | (frac << (52 - p)) & ((1 << 52) - 1)
+    })
 }
 
 /// A truncation's operand as f64 (`cfg(ember_f32_via_f64)`).
@@ -174,18 +192,19 @@ pub(super) fn demote(x: f64) -> f32 {
 /// `f64.promote_f32`: exact; a NaN becomes a quiet NaN keeping the sign and payload.
 #[inline]
 pub(super) fn promote(x: f32) -> f64 {
-    // (Where f32 is computed in f64, `is_nan` on the bits: no f32 comparison.)
+    // (Where f32 is computed in f64, `wide` does just that.)
     #[cfg(ember_f32_via_f64)]
-    let nan = x.to_bits() & 0x7fff_ffff > 0x7f80_0000;
+    return wide(x);
     #[cfg(not(ember_f32_via_f64))]
-    let nan = x.is_nan();
-    if nan {
-        let b = x.to_bits();
-        let sign = u64::from(b >> 31) << 63;
-        let payload = u64::from(b & 0x003f_ffff) << 29;
-        return f64::from_bits(sign | 0x7ff8_0000_0000_0000 | payload);
+    {
+        if x.is_nan() {
+            let b = x.to_bits();
+            let sign = u64::from(b >> 31) << 63;
+            let payload = u64::from(b & 0x003f_ffff) << 29;
+            return f64::from_bits(sign | 0x7ff8_0000_0000_0000 | payload);
+        }
+        f64::from(x)
     }
-    f64::from(x)
 }
 
 /// Trapping float→int truncations. Each accepts `x` when `lo < x < hi` (exclusive bounds chosen
@@ -577,6 +596,13 @@ mod tests {
                     assert_eq!(i32_trunc_f64_s(a), Err(TrapCode::BadConversionToInteger));
                 }
             }
+            assert_eq!(wide(x).to_bits(), f64::from(x).to_bits(), "{x}");
+            // `promote`: a NaN quiet, with its sign and payload.
+            let q = if x.is_nan() { 1 << 51 } else { 0 };
+            assert_eq!(promote(x).to_bits(), f64::from(x).to_bits() | q, "{x}");
+            assert_eq!(wide(y).to_bits(), f64::from(y).to_bits(), "{y}");
+            let sub = f32::from_bits(bits as u32 & 0x807f_ffff);
+            assert_eq!(wide(sub).to_bits(), f64::from(sub).to_bits(), "{sub}");
             assert_eq!(f32_sat_i32(x), x as i32);
             assert_eq!(f32_sat_u64(x), x as u64);
             // min and max: NaN if either is; -0 below +0.
