@@ -80,10 +80,18 @@ float_ops!(f32 quiet32, quiet: 0x0040_0000u32, sign: 0x8000_0000u32,
     cmp: f32_is_nan f32_eq f32_lt f32_gt,
     f32_min f32_max f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt f32_copysign,
     libm: libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
+#[cfg(not(ember_f32_via_f64))]
 float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_0000u64,
     cmp: f64_is_nan f64_eq f64_lt f64_gt,
     f64_min f64_max f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt f64_copysign,
     libm: libm::ceil, libm::floor, libm::trunc, libm::rint, libm::sqrt);
+// Where floats are soft: rounding to an integral value and the square root in integers too
+// (`soft::round`, `soft::sqrt`), not libm's (which compare floats and use a table).
+#[cfg(ember_f32_via_f64)]
+float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_0000u64,
+    cmp: f64_is_nan f64_eq f64_lt f64_gt,
+    f64_min f64_max f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt f64_copysign,
+    libm: soft::ceil, soft::floor, soft::trunc, soft::rint, soft::sqrt_f64);
 
 /// `f32.demote_f64`: rounds to nearest; a NaN becomes a quiet NaN keeping the sign and the top
 /// payload bits.
@@ -146,7 +154,7 @@ macro_rules! f32_ops {
         #[inline(always)]
         pub(super) fn $name(a: f32, b: f32) -> f32 {
             #[cfg(ember_f32_via_f64)]
-            return (wide(a) $op wide(b)) as f32;
+            return narrow(wide(a) $op wide(b));
             #[cfg(not(ember_f32_via_f64))]
             return a $op b;
         }
@@ -155,14 +163,14 @@ macro_rules! f32_ops {
         #[cfg(ember_f32_via_f64)]
         #[inline]
         pub(super) fn $name(x: f32) -> f32 {
-            $f64(wide(x)) as f32
+            narrow($f64(wide(x)))
         }
     )*};
     (via2 $($name:ident => $f64:ident;)*) => {$(
         #[cfg(ember_f32_via_f64)]
         #[inline]
         pub(super) fn $name(a: f32, b: f32) -> f32 {
-            $f64(wide(a), wide(b)) as f32
+            narrow($f64(wide(a), wide(b)))
         }
     )*};
 }
@@ -180,13 +188,26 @@ pub(super) fn f32_copysign(a: f32, b: f32) -> f32 {
 
 #[inline]
 pub(super) fn demote(x: f64) -> f32 {
+    // (Where floats are soft, `narrow` does just that.)
+    #[cfg(ember_f32_via_f64)]
+    return narrow(x);
+    #[cfg(not(ember_f32_via_f64))]
     if f64_is_nan(x) {
         let b = x.to_bits();
         let sign = ((b >> 63) as u32) << 31;
         let payload = ((b >> 29) as u32) & 0x003f_ffff;
         return f32::from_bits(sign | 0x7fc0_0000 | payload);
     }
-    x as f32
+    #[cfg(not(ember_f32_via_f64))]
+    return x as f32;
+}
+
+/// `x` rounded to f32 (to nearest, ties to even), in integers (`cfg(ember_f32_via_f64)`:
+/// `__truncdfsf2` is larger). A NaN stays a NaN, quiet, with its sign and top payload bits.
+#[cfg(ember_f32_via_f64)]
+#[inline(never)]
+fn narrow(x: f64) -> f32 {
+    f32::from_bits(soft::narrow(x.to_bits()))
 }
 
 /// `f64.promote_f32`: exact; a NaN becomes a quiet NaN keeping the sign and payload.
@@ -458,6 +479,149 @@ mod soft {
         Ok(if neg { mag.wrapping_neg() } else { mag })
     }
 
+    const FRAC: u64 = (1 << 52) - 1;
+
+    /// f64 bits `x` rounded to f32 bits (to nearest, ties to even); a NaN quiet, keeping its
+    /// sign and top payload bits.
+    #[inline(always)]
+    pub(super) fn narrow(x: u64) -> u32 {
+        let sign = ((x >> 32) as u32) & 0x8000_0000;
+        let exp = ((x >> 52) & 0x7ff) as i32;
+        let frac = x & FRAC;
+        if exp == 0x7ff {
+            let nan = if frac != 0 {
+                0x40_0000 | (frac >> 29) as u32
+            } else {
+                0
+            };
+            return sign | 0x7f80_0000 | nan;
+        }
+        // The f32 exponent field, if the value is normal there.
+        let e = exp - (1023 - 127);
+        if e >= 0xff {
+            return sign | 0x7f80_0000;
+        }
+        // The significand (an f64 subnormal is far below f32's least value), and how many of
+        // its low bits go: 29 for an f32 normal, more for a subnormal (all, at most 63).
+        let m = frac | u64::from(exp != 0) << 52;
+        let shift = if e >= 1 { 29 } else { (30 - e).min(63) as u32 };
+        let kept = m >> shift;
+        let rest = m & ((1 << shift) - 1);
+        let half = 1 << (shift - 1);
+        let up = rest > half || (rest == half && kept & 1 != 0);
+        // A normal's leading 1 (in `kept`) adds one to the exponent field; a carry out of the
+        // rounding, another (up to infinity, or from the subnormals to the normals).
+        let field = if e >= 1 { (e - 1) as u32 } else { 0 };
+        sign | ((field << 23) + kept as u32 + u32::from(up))
+    }
+
+    /// [`round`]'s modes.
+    const TRUNC: u32 = 0;
+    const FLOOR: u32 = 1;
+    const CEIL: u32 = 2;
+    const NEAREST: u32 = 3;
+
+    /// f64 bits `x` rounded to an integral value: toward zero, down, up, or to nearest (ties
+    /// to even). The sign stays (`-0.5` rounds up to `-0`); a NaN is returned as it is.
+    #[inline(never)]
+    fn round(x: u64, mode: u32) -> u64 {
+        let exp = ((x >> 52) & 0x7ff) as u32;
+        let neg = x & SIGN != 0;
+        // Integral already (infinities and NaNs too), or zero.
+        if exp >= 1075 || x & !SIGN == 0 {
+            return x;
+        }
+        // The fraction's bits: all of them below 1 (the result is then 0 or 1).
+        let bits = if exp < 1023 { 64 } else { 1075 - exp };
+        let (int, frac) = if bits == 64 {
+            (x & SIGN, x & !SIGN)
+        } else {
+            let mask = (1 << bits) - 1;
+            (x & !mask, x & mask)
+        };
+        if frac == 0 {
+            return x;
+        }
+        let up = match mode {
+            TRUNC => false,
+            FLOOR => neg,
+            CEIL => !neg,
+            // Beyond one half, or one half and the integral part odd (below 1: beyond
+            // one half is an exponent of -1 and a fraction).
+            _ if bits == 64 => exp == 1022 && x & FRAC != 0,
+            _ => {
+                let half = 1 << (bits - 1);
+                frac > half || (frac == half && (x >> bits) & 1 != 0)
+            }
+        };
+        if !up {
+            int
+        } else if bits == 64 {
+            int | 0x3ff0_0000_0000_0000
+        } else {
+            // One more in the last integral place (a carry lifts the exponent).
+            int + (1 << bits)
+        }
+    }
+
+    macro_rules! rounding {
+        ($($name:ident $mode:ident;)*) => {$(
+            #[inline(always)]
+            pub(super) fn $name(x: f64) -> f64 {
+                f64::from_bits(round(x.to_bits(), $mode))
+            }
+        )*};
+    }
+    rounding!(trunc TRUNC; floor FLOOR; ceil CEIL; rint NEAREST;);
+
+    /// The square root, correctly rounded (to nearest), of f64 bits `x`: digit by digit, one
+    /// bit of the root a step. `sqrt(-0) = -0`; a NaN is returned as it is; below zero, NaN.
+    #[inline(never)]
+    fn sqrt(x: u64) -> u64 {
+        let exp = ((x >> 52) & 0x7ff) as i32;
+        if x & !SIGN == 0 || (exp == 0x7ff && (x & FRAC != 0 || x & SIGN == 0)) {
+            return x;
+        }
+        if x & SIGN != 0 {
+            return 0x7ff8_0000_0000_0000;
+        }
+        // x = m * 2^(e - 52), m in [2^52, 2^53) (a subnormal normalised).
+        let (mut m, mut e) = if exp == 0 {
+            let lz = (x & FRAC).leading_zeros() - 11;
+            (x << lz, -1022 - lz as i32)
+        } else {
+            (x & FRAC | 1 << 52, exp - 1023)
+        };
+        // An even exponent: m in [2^52, 2^54).
+        if e & 1 != 0 {
+            m <<= 1;
+            e -= 1;
+        }
+        // The root's 53 bits and one more, q in [2^53, 2^54) (sqrt(m * 2^54)): `s` is twice
+        // the root so far, `rem` what is left of m, both scaled along with the bit `r`.
+        let mut rem = m << 1;
+        let (mut q, mut s, mut r) = (0u64, 0u64, 1u64 << 53);
+        while r != 0 {
+            let t = s + r;
+            if t <= rem {
+                s = t + r;
+                rem -= t;
+                q += r;
+            }
+            rem <<= 1;
+            r >>= 1;
+        }
+        // Round on the extra bit (never a tie: a remainder is left then); the leading 1 adds
+        // one to the exponent field, a carry out of the rounding another.
+        let mant = (q >> 1) + (q & 1);
+        (((e / 2 + 1022) as u64) << 52) + mant
+    }
+
+    #[inline(always)]
+    pub(super) fn sqrt_f64(x: f64) -> f64 {
+        f64::from_bits(sqrt(x.to_bits()))
+    }
+
     /// The float nearest `mag` (ties to even), negative if `neg`, as bits: an f64's if `f64`,
     /// otherwise an f32's (in the low 32 bits). 0 is +0.
     #[inline(never)]
@@ -516,6 +680,24 @@ mod tests {
             ]
         });
         edges.chain(random.take(200_000))
+    }
+
+    #[test]
+    fn exact_roots_and_ties() {
+        // A subnormal f64 (2^-1054), and f32's least subnormal.
+        let (tiny, least) = (f64::from_bits(1 << 20), f64::from(f32::from_bits(1)));
+        for k in 0..2000u32 {
+            let v = f64::from(k);
+            assert_eq!(f64_sqrt(v * v), v);
+            assert_eq!(
+                f64_sqrt(v * v * tiny).to_bits(),
+                (v * v * tiny).sqrt().to_bits()
+            );
+            let h = v + 0.5;
+            assert_eq!(f64_nearest(h).to_bits(), libm::rint(h).to_bits());
+            assert_eq!(f64_nearest(-h).to_bits(), libm::rint(-h).to_bits());
+            assert_eq!(narrow(h * least).to_bits(), ((h * least) as f32).to_bits());
+        }
     }
 
     #[test]
@@ -596,6 +778,48 @@ mod tests {
                     assert_eq!(i32_trunc_f64_s(a), Err(TrapCode::BadConversionToInteger));
                 }
             }
+            // Rounding, square roots, narrowing: as libm and the hardware (a NaN quiet).
+            for v in [
+                a,
+                a * 1e-300,
+                a * 1e300,
+                a * 1e-310,
+                f64::from(x),
+                a % 1e6,
+                a % 4.0,
+            ] {
+                let q = |r: f64| {
+                    if r.is_nan() {
+                        r.to_bits() | 1 << 51
+                    } else {
+                        r.to_bits()
+                    }
+                };
+                assert_eq!(f64_ceil(v).to_bits(), q(libm::ceil(v)), "{v}");
+                assert_eq!(f64_floor(v).to_bits(), q(libm::floor(v)), "{v}");
+                assert_eq!(f64_trunc(v).to_bits(), q(libm::trunc(v)), "{v}");
+                assert_eq!(f64_nearest(v).to_bits(), q(libm::rint(v)), "{v}");
+                let root = f64_sqrt(v);
+                if v < 0.0 {
+                    assert!(root.is_nan());
+                } else {
+                    assert_eq!(root.to_bits(), q(v.sqrt()), "{v}");
+                }
+                let n = narrow(v);
+                if v.is_nan() {
+                    assert_eq!(n.to_bits(), demote(v).to_bits());
+                } else {
+                    assert_eq!(n.to_bits(), (v as f32).to_bits(), "{v}");
+                }
+            }
+            assert_eq!(f64_nearest(0.5).to_bits(), 0.0f64.to_bits());
+            assert_eq!(f64_nearest(-2.5).to_bits(), (-2.0f64).to_bits());
+            assert_eq!(f64_nearest(-0.2).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(f64_ceil(-0.2).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(
+                narrow(f64::from(f32::MAX) * 1.5).to_bits(),
+                f32::INFINITY.to_bits()
+            );
             assert_eq!(wide(x).to_bits(), f64::from(x).to_bits(), "{x}");
             // `promote`: a NaN quiet, with its sign and payload.
             let q = if x.is_nan() { 1 << 51 } else { 0 };
