@@ -236,7 +236,9 @@ impl<T> Executor<'_, T> {
             .ok_or(Stop::BadCode)
     }
 
-    /// Store global index of module global `global` of the current instance.
+    /// Store global index of module global `global` of the current instance. (The compact
+    /// loop runs `global.get`/`global.set` itself: its slow path has no use for this.)
+    #[cfg(not(ember_compact_loop))]
     #[inline]
     pub(super) fn global_index(&self, global: u32) -> Result<usize, Stop> {
         let g = self.store.inner.instances[self.instance as usize]

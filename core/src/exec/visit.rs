@@ -1143,6 +1143,16 @@ impl<T> Visit for Executor<'_, T> {
             self.pc + GAP + CallIndirect::SIZE,
         )
     }
+    // The compact loop runs these itself (`fast.rs`) and never leaves them here.
+    #[cfg(ember_compact_loop)]
+    fn global_get(&mut self, _: GlobalGet) -> Flow {
+        Err(Stop::BadCode)
+    }
+    #[cfg(ember_compact_loop)]
+    fn global_set(&mut self, _: GlobalSet) -> Flow {
+        Err(Stop::BadCode)
+    }
+    #[cfg(not(ember_compact_loop))]
     fn global_get(&mut self, i: GlobalGet) -> Flow {
         let g = self.global_index(i.index)?;
         let v = self.store.inner.globals[g].value;
@@ -1150,6 +1160,7 @@ impl<T> Visit for Executor<'_, T> {
         self.pc += GAP + GlobalGet::SIZE;
         Ok(())
     }
+    #[cfg(not(ember_compact_loop))]
     fn global_set(&mut self, i: GlobalSet) -> Flow {
         let g = self.global_index(i.index)?;
         let v = self.get(i.src);
