@@ -6,7 +6,7 @@
 
 use super::VerifyError;
 use super::table::{
-    BRANCH, Desc, EXT, MEMORY, PRIMARY, Rule, SPECIAL, SPECIALS, TAIL_NONE, TAIL_SLOTS, TERMINAL,
+    BRANCH, DESCS, Desc, INDEX, MEMORY, Rule, SPECIAL, SPECIALS, TAIL_NONE, TAIL_SLOTS, TERMINAL,
     UNKNOWN, WINDOW, kind,
 };
 use crate::module::{CompiledModule, FuncBody};
@@ -208,11 +208,13 @@ struct Cx<'a> {
 /// The recipe of the instruction whose first bytes are in `w`, and its opcode length.
 #[inline(always)]
 fn lookup(w: &[u8; WINDOW]) -> (Desc, usize) {
-    if w[0] != EXT_PREFIX {
-        (PRIMARY[usize::from(w[0])], 1)
+    let (i, o) = if w[0] != EXT_PREFIX {
+        (usize::from(w[0]), 1)
     } else {
-        (EXT.get(usize::from(w[1])).copied().unwrap_or(UNKNOWN), 2)
-    }
+        (usize::from(EXT_PREFIX) + usize::from(w[1]), 2)
+    };
+    let k = INDEX.get(i).copied().unwrap_or(0);
+    (DESCS.get(usize::from(k)).copied().unwrap_or(UNKNOWN), o)
 }
 
 /// Walks the instructions of the function: marks their starts, checks each, collects branch

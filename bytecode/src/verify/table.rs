@@ -465,7 +465,7 @@ const SPECIAL_COUNT: usize = {
     n
 };
 
-/// The tables: [`PRIMARY`], [`EXT`] and [`SPECIALS`].
+/// The recipes of the one-byte opcodes (by byte) and of the extended ones, and [`SPECIALS`].
 type Tables = (
     [Desc; 256],
     [Desc; EXT_SPECS.len()],
@@ -539,10 +539,75 @@ const fn names_an_instruction(mn: &str) -> bool {
 }
 
 const TABLES: Tables = build();
-/// Recipes of the one-byte opcodes, indexed by the byte ([`UNKNOWN`] for non-opcodes).
-pub(super) static PRIMARY: [Desc; 256] = TABLES.0;
-/// Recipes of the extended opcodes, indexed by the second byte.
-pub(super) static EXT: [Desc; EXT_SPECS.len()] = TABLES.1;
+
+/// Length of [`INDEX`]: the one-byte opcodes below [`EXT_PREFIX`], then the extended ones.
+const INDEX_LEN: usize = EXT_PREFIX as usize + EXT_SPECS.len();
+
+/// Entry `i` of [`INDEX`]'s order: opcode byte `i` below [`EXT_PREFIX`], else extended opcode
+/// `i - EXT_PREFIX`.
+const fn entry(i: usize) -> Desc {
+    if i < EXT_PREFIX as usize {
+        TABLES.0[i]
+    } else {
+        TABLES.1[i - EXT_PREFIX as usize]
+    }
+}
+
+const fn same_desc(a: Desc, b: Desc) -> bool {
+    a.size == b.size && a.slots == b.slots && a.flags == b.flags && a.arg == b.arg
+}
+
+/// Number of distinct recipes, [`UNKNOWN`] included (most instructions share theirs with
+/// others: same size, slots and flags).
+const DISTINCT: usize = {
+    let mut n = 1;
+    let mut i = 0;
+    while i < INDEX_LEN {
+        let d = entry(i);
+        let mut first = !same_desc(d, UNKNOWN);
+        let mut j = 0;
+        while first && j < i {
+            first = !same_desc(entry(j), d);
+            j += 1;
+        }
+        n += first as usize;
+        i += 1;
+    }
+    n
+};
+
+// (An index into them is a byte.)
+const _: () = assert!(DISTINCT <= 256);
+
+/// [`INDEX`] and [`DESCS`]: each distinct recipe once, [`UNKNOWN`] first.
+const fn dedup() -> ([u8; INDEX_LEN], [Desc; DISTINCT]) {
+    let mut index = [0u8; INDEX_LEN];
+    let mut descs = [UNKNOWN; DISTINCT];
+    let mut n = 1;
+    let mut i = 0;
+    while i < INDEX_LEN {
+        let d = entry(i);
+        let mut k = 0;
+        while k < n && !same_desc(descs[k], d) {
+            k += 1;
+        }
+        if k == n {
+            descs[n] = d;
+            n += 1;
+        }
+        index[i] = k as u8;
+        i += 1;
+    }
+    (index, descs)
+}
+
+const DEDUP: ([u8; INDEX_LEN], [Desc; DISTINCT]) = dedup();
+/// For each opcode, the index of its recipe in [`DESCS`] (0, [`UNKNOWN`], for non-opcodes):
+/// one-byte opcode `b` at `b`, extended opcode `e` at `EXT_PREFIX + e`; past the end,
+/// unknown.
+pub(super) static INDEX: [u8; INDEX_LEN] = DEDUP.0;
+/// The distinct recipes.
+pub(super) static DESCS: [Desc; DISTINCT] = DEDUP.1;
 /// The [`Special`]s, indexed by [`Desc::arg`].
 pub(super) static SPECIALS: [Special; SPECIAL_COUNT] = TABLES.2;
 
