@@ -35,27 +35,42 @@ impl Bad {
     #[cold]
     #[inline(never)]
     fn error(self, offset: usize) -> FormatError {
-        let message = match self {
-            Bad::End => String::from("unexpected end of precompiled module"),
-            Bad::Count(what, n) => {
-                msg!(
-                    what,
-                    " count ",
-                    n,
-                    " exceeds the rest of the precompiled module"
-                )
-            }
-            Bad::Utf8 => String::from("name is not valid UTF-8"),
-            Bad::Flag(b) => msg!("invalid flag byte ", hex_digits(b, 2)),
-            Bad::ValType(b) => msg!("invalid value type ", hex_digits(b, 2)),
-            Bad::NotRefType => String::from("expected a reference type"),
-            Bad::ConstTag(b) => msg!("invalid constant expression tag ", hex_digits(b, 2)),
-            Bad::Kind(b) => msg!("invalid external kind ", hex_digits(b, 2)),
-            Bad::ElemMode(b) => msg!("invalid element segment mode ", hex_digits(b, 2)),
-            Bad::DataMode(b) => msg!("invalid data segment mode ", hex_digits(b, 2)),
-            Bad::Trailing => String::from("trailing bytes after the precompiled module"),
+        // One template per problem (a `\u{1}` for `what`, then one for the value, in decimal
+        // or as a hexadecimal byte), and one call that fills it in.
+        let (text, what, value, hex): (&str, &str, usize, bool) = match self {
+            Bad::End => ("unexpected end of precompiled module", "", 0, false),
+            Bad::Count(what, n) => (
+                "\u{1} count \u{1} exceeds the rest of the precompiled module",
+                what,
+                n,
+                false,
+            ),
+            Bad::Utf8 => ("name is not valid UTF-8", "", 0, false),
+            Bad::Flag(b) => ("invalid flag byte \u{1}\u{1}", "", b.into(), true),
+            Bad::ValType(b) => ("invalid value type \u{1}\u{1}", "", b.into(), true),
+            Bad::NotRefType => ("expected a reference type", "", 0, false),
+            Bad::ConstTag(b) => (
+                "invalid \u{1} tag \u{1}",
+                "constant expression",
+                b.into(),
+                true,
+            ),
+            Bad::Kind(b) => ("invalid \u{1} \u{1}", "external kind", b.into(), true),
+            Bad::ElemMode(b) => (
+                "invalid \u{1} mode \u{1}",
+                "element segment",
+                b.into(),
+                true,
+            ),
+            Bad::DataMode(b) => ("invalid \u{1} mode \u{1}", "data segment", b.into(), true),
+            Bad::Trailing => ("trailing bytes after the precompiled module", "", 0, false),
         };
-        FormatError { offset, message }
+        let byte = hex_digits(value as u64, 2);
+        let value: &dyn msg::Piece = if hex { &byte } else { &value };
+        FormatError {
+            offset,
+            message: msg::concat(text, &[&what, value]),
+        }
     }
 }
 
@@ -142,13 +157,10 @@ impl<'a> R<'a> {
     fn string(&mut self) -> String {
         let at = self.pos;
         let b = self.bytes();
-        match core::str::from_utf8(b) {
-            Ok(s) => String::from(s),
-            Err(_) => {
-                self.fail(at, Bad::Utf8);
-                String::new()
-            }
-        }
+        utf8(b).unwrap_or_else(|| {
+            self.fail(at, Bad::Utf8);
+            String::new()
+        })
     }
     fn bool(&mut self) -> bool {
         match self.u8() {
@@ -267,6 +279,37 @@ impl<'a> R<'a> {
         }
         Ok(())
     }
+}
+
+/// `b` as a `String` if it is UTF-8 as `str::from_utf8` defines it (no overlong forms, no
+/// surrogates, nothing above U+10FFFF), decoded a character at a time: far less code than
+/// `core`'s validator, and names are short.
+pub(super) fn utf8(b: &[u8]) -> Option<String> {
+    let mut s = String::with_capacity(b.len());
+    let mut bytes = b.iter();
+    while let Some(&lead) = bytes.next() {
+        // The sequence's length and the lead byte's value bits.
+        let (n, mask) = match lead {
+            0x00..=0x7F => (1, 0x7F),
+            0xC0..=0xDF => (2, 0x1F),
+            0xE0..=0xEF => (3, 0x0F),
+            0xF0..=0xF7 => (4, 0x07),
+            _ => return None,
+        };
+        let mut c = u32::from(lead & mask);
+        for _ in 1..n {
+            let &b = bytes.next()?;
+            if b & 0xC0 != 0x80 {
+                return None;
+            }
+            c = c << 6 | u32::from(b & 0x3F);
+        }
+        // `from_u32` refuses surrogates and values above U+10FFFF; a shorter encoding of the
+        // same character is an overlong form.
+        let ch = char::from_u32(c).filter(|ch| ch.len_utf8() == n)?;
+        s.push(ch);
+    }
+    Some(s)
 }
 
 /// Decodes a blob written by [`serialize`](super::serialize) **without verifying it**: the

@@ -239,3 +239,34 @@ fn invalid_utf8_names_are_refused() {
     blob[pos] = 0xFF;
     assert!(format_error(&blob).message.contains("UTF-8"));
 }
+
+/// The loader's UTF-8 decoder accepts exactly what `str::from_utf8` accepts.
+#[test]
+fn utf8_as_core_validates() {
+    let check = |b: &[u8]| {
+        let want = core::str::from_utf8(b).ok();
+        assert_eq!(read::utf8(b).as_deref(), want, "{b:02x?}");
+    };
+    // Every one- and two-byte sequence; longer ones from the bytes at every boundary.
+    for a in 0..=255u8 {
+        check(&[a]);
+        for b in 0..=255u8 {
+            check(&[a, b]);
+        }
+    }
+    let edges: &[u8] = &[
+        0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED,
+        0xEF, 0xF0, 0xF4, 0xF5, 0xF7, 0xF8, 0xFF,
+    ];
+    for a in 0..=255u8 {
+        for b in 0..=255u8 {
+            for &c in edges {
+                check(&[a, b, c]);
+                for &d in edges {
+                    check(&[a, b, c, d]);
+                }
+            }
+        }
+    }
+    check("name ü € 𝄞 end".as_bytes());
+}

@@ -39,46 +39,71 @@ impl Fault {
     #[cold]
     #[inline(never)]
     fn message(self, code: &[u8], pc: usize) -> String {
-        let what = match self {
+        // One template (a `\u{1}` for each piece: `what`, then the numbers) per fault, and one
+        // call that fills it in.
+        let (text, what, a, b, c): (&str, &str, u32, u32, u32) = match self {
             Fault::Decode(e) => return msg!(e, " (function-relative)"),
-            Fault::IndexOutOfRange(kind, i) => {
-                let what = match kind {
+            Fault::IndexOutOfRange(kind, i) => (
+                "\u{1} index \u{1} out of range",
+                match kind {
                     kind::FUNC => "function",
                     kind::TYPE => "type",
                     kind::TABLE => "table",
                     _ => "global",
-                };
-                msg!(what, " index ", i, " out of range")
-            }
-            Fault::OutOfRange(what, i) => msg!(what, " ", i, " out of range"),
-            Fault::Slot(s, frame) => msg!("slot ", s, " outside the frame of ", frame, " slots"),
-            Fault::Fits(what, base, n, frame) => {
-                msg!(
-                    what,
-                    " at slot ",
-                    base,
-                    " needs ",
-                    n,
-                    " slots, frame has ",
-                    frame
-                )
-            }
-            Fault::NoMemory => String::from("the module has no memory"),
-            Fault::NotFuncref(t) => msg!("table ", t, " is not a funcref table"),
-            Fault::NotMutable(g) => msg!("global ", g, " is not mutable"),
-            Fault::NotDeclared(f) => msg!("function ", f, " is not declared"),
-            Fault::ElemTableTypes => String::from("element segment and table types differ"),
-            Fault::TableTypes => String::from("table element types differ"),
-            Fault::Returns(0, results) => {
-                msg!("returns no value, function has ", results, " results")
-            }
-            Fault::Returns(1, results) => {
-                msg!("returns one value, function has ", results, " results")
-            }
+                },
+                i,
+                0,
+                0,
+            ),
+            Fault::OutOfRange(what, i) => ("\u{1} \u{1} out of range", what, i, 0, 0),
+            Fault::Slot(s, frame) => (
+                "\u{1}slot \u{1} outside the frame of \u{1} slots",
+                "",
+                u32::from(s),
+                frame,
+                0,
+            ),
+            Fault::Fits(what, base, n, frame) => (
+                "\u{1} at slot \u{1} needs \u{1} slots, frame has \u{1}",
+                what,
+                base,
+                n,
+                frame,
+            ),
+            Fault::NoMemory => ("the module has no memory", "", 0, 0, 0),
+            Fault::NotFuncref(t) => ("\u{1}table \u{1} is not a funcref table", "", t, 0, 0),
+            Fault::NotMutable(g) => ("\u{1}global \u{1} is not mutable", "", g, 0, 0),
+            Fault::NotDeclared(f) => ("\u{1}function \u{1} is not declared", "", f, 0, 0),
+            Fault::ElemTableTypes => ("element segment and table types differ", "", 0, 0, 0),
+            Fault::TableTypes => ("table element types differ", "", 0, 0, 0),
             Fault::Returns(n, results) => {
-                msg!("returns ", n, " values, function has ", results, " results")
+                let (n, results) = (n as u32, results as u32);
+                match n {
+                    0 => (
+                        "\u{1}returns no value, function has \u{1} results",
+                        "",
+                        results,
+                        0,
+                        0,
+                    ),
+                    1 => (
+                        "\u{1}returns one value, function has \u{1} results",
+                        "",
+                        results,
+                        0,
+                        0,
+                    ),
+                    _ => (
+                        "\u{1}returns \u{1} values, function has \u{1} results",
+                        "",
+                        n,
+                        results,
+                        0,
+                    ),
+                }
             }
         };
+        let what = msg::concat(text, &[&what, &a, &b, &c]);
         // Only a known opcode fails other checks.
         #[cfg(feature = "mnemonics")]
         {
@@ -91,8 +116,13 @@ impl Fault {
         }
         #[cfg(not(feature = "mnemonics"))]
         match code.get(pc..) {
-            Some([EXT_PREFIX, e, ..]) => msg!("opcode 0xff ", msg::hex_digits(*e, 2), ": ", what),
-            Some([b, ..]) => msg!("opcode ", msg::hex_digits(*b, 2), ": ", what),
+            Some([b, rest @ ..]) => {
+                let (ext, byte) = match (*b, rest) {
+                    (EXT_PREFIX, [e, ..]) => ("0xff ", *e),
+                    _ => ("", *b),
+                };
+                msg!("opcode ", ext, msg::hex_digits(byte, 2), ": ", what)
+            }
             _ => what,
         }
     }
