@@ -165,6 +165,8 @@ pub fn deserialize(bytes: &[u8]) -> Result<CompiledModule, LoadError> {
 
 /// Like [`deserialize`], but the bytecode is used where it lies in `bytes` (for example in
 /// flash) instead of being copied: [`CompiledModule::code`] is [`Code::Static`](crate::module::Code::Static).
+// (Never inlined: one copy, and a firmware's size does not swing with the inliner's choice.)
+#[inline(never)]
 pub fn deserialize_static(bytes: &'static [u8]) -> Result<CompiledModule, LoadError> {
     let m = read::decode_static(bytes)?;
     crate::verify::verify_module(&m)?;

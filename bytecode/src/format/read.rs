@@ -10,7 +10,7 @@ use crate::module::{
     FuncBody, Import, ImportType,
 };
 use crate::msg;
-use crate::msg::{hex, hex_digits};
+use crate::msg::hex_digits;
 use crate::types::{FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -244,40 +244,58 @@ impl<'a> R<'a> {
             return self.err("not a precompiled Ember module (bad magic number)");
         }
         self.pos = MAGIC.len();
+        // Each field is refused as soon as it is read (a blob of another version may be
+        // shorter).
         let version = self.u32();
         if version != FORMAT_VERSION && self.bad.is_none() {
-            self.pos -= 4;
-            return self.err(msg!(
-                "precompiled module has format version ",
-                version,
-                ", this build reads version ",
-                FORMAT_VERSION,
-                ": recompile it from the wasm"
-            ));
+            return Err(mismatch(0, version.into()));
         }
         let features = self.u32();
         if features != FEATURES && self.bad.is_none() {
-            self.pos -= 4;
-            return self.err(msg!(
-                "precompiled module was compiled for features ",
-                hex(features),
-                ", this build has ",
-                hex(FEATURES),
-                " (WebAssembly 2.0 without SIMD): recompile it from the wasm"
-            ));
+            return Err(mismatch(1, features.into()));
         }
         let isa = self.u64();
         if isa != ISA_FINGERPRINT && self.bad.is_none() {
-            self.pos -= 8;
-            return self.err(msg!(
-                "precompiled module was compiled for instruction set ",
-                hex_digits(isa, 16),
-                ", this build has ",
-                hex_digits(ISA_FINGERPRINT, 16),
-                ": recompile it from the wasm"
-            ));
+            return Err(mismatch(2, isa));
         }
         Ok(())
+    }
+}
+
+/// Header field `field` (version, features, instruction set) is `have`, not this build's.
+#[cold]
+#[inline(never)]
+fn mismatch(field: usize, have: u64) -> FormatError {
+    // Where it is, what it is, this build's value, how to write them (decimal, or that many
+    // hexadecimal digits), and a note on this build's value.
+    let (at, what, want, digits, note) = match field {
+        0 => (MAGIC.len(), "format version ", FORMAT_VERSION.into(), 0, ""),
+        1 => (
+            MAGIC.len() + 4,
+            "features ",
+            FEATURES.into(),
+            1,
+            " (WebAssembly 2.0 without SIMD)",
+        ),
+        _ => (MAGIC.len() + 8, "instruction set ", ISA_FINGERPRINT, 16, ""),
+    };
+    let (h, w) = (hex_digits(have, digits), hex_digits(want, digits));
+    let (h, w): (&dyn msg::Piece, &dyn msg::Piece) = if digits == 0 {
+        (&have, &want)
+    } else {
+        (&h, &w)
+    };
+    FormatError {
+        offset: at,
+        message: msg!(
+            "precompiled module was compiled for ",
+            what,
+            h,
+            ", this build has ",
+            w,
+            note,
+            ": recompile it from the wasm"
+        ),
     }
 }
 

@@ -14,9 +14,18 @@ const MAX_PAGES: u32 = 65536;
 
 type Res<T> = Result<T, VerifyError>;
 
-fn limits(l: Limits, max_allowed: u32, what: &str) -> Res<()> {
+/// A module-level error: `text` with its `\u{1}`s replaced by `a`, `b`, `c` in order (one
+/// call per error site, not a message built at each).
+#[cold]
+#[inline(never)]
+fn fail(text: &'static str, a: usize, b: usize, c: usize) -> VerifyError {
+    module_error(msg::concat(text, &[&a, &b, &c]))
+}
+
+/// Checks the limits of table or memory (`what`) `k`.
+fn limits(l: Limits, max_allowed: u32, what: &str, k: usize) -> Res<()> {
     if l.min > max_allowed || l.max.is_some_and(|m| m < l.min || m > max_allowed) {
-        return Err(module_error(msg!(what, " has invalid limits ", l)));
+        return Err(module_error(msg!(what, " ", k, " has invalid limits ", l)));
     }
     Ok(())
 }
@@ -27,7 +36,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     // Imports agree with the counts and with the leading entries of each index space.
     let (mut nf, mut nt, mut nm, mut ng) = (0u32, 0u32, 0u32, 0u32);
     for (k, imp) in m.imports.iter().enumerate() {
-        let bad = || module_error(msg!("import ", k, " does not match the module's items"));
+        let bad = || fail("import \u{1} does not match the module's items", k, 0, 0);
         match imp.ty {
             ImportType::Func(t) => {
                 if m.funcs.get(nf as usize) != Some(&t) {
@@ -77,13 +86,12 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     }
     for (f, &t) in m.funcs.iter().enumerate() {
         if t as usize >= m.types.len() {
-            return Err(module_error(msg!(
-                "function ",
+            return Err(fail(
+                "function \u{1} has type \u{1} out of range",
                 f,
-                " has type ",
-                t,
-                " out of range"
-            )));
+                t as usize,
+                0,
+            ));
         }
     }
     if m.funcs.len() - nf as usize != m.bodies.len() {
@@ -92,13 +100,13 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         ));
     }
     for (k, t) in m.tables.iter().enumerate() {
-        limits(t.limits, u32::MAX, &msg!("table ", k))?;
+        limits(t.limits, u32::MAX, "table", k)?;
     }
     if m.memories.len() > 1 {
         return Err(module_error("multiple memories are not enabled"));
     }
     for (k, t) in m.memories.iter().enumerate() {
-        limits(t.limits, MAX_PAGES, &msg!("memory ", k))?;
+        limits(t.limits, MAX_PAGES, "memory", k)?;
     }
 
     // Globals and their initialisers.
@@ -109,12 +117,19 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
         ));
     }
     let mut declared = vec![false; m.funcs.len()];
-    for (k, init) in m.global_inits.iter().enumerate() {
+    let defined = m.globals.get(ng as usize..).unwrap_or_default();
+    for (k, (init, global)) in m.global_inits.iter().zip(defined).enumerate() {
         let g = ng as usize + k;
-        let want = m.globals[g].content;
+        let want = global.content;
         // A global initialiser may read globals defined before it.
-        const_expr(m, init, want, g, &mut declared)
-            .map_err(|e| module_error(msg!("initialiser of global ", g, ": ", e)))?;
+        const_expr(
+            m,
+            init,
+            want,
+            g,
+            &mut declared,
+            ("initialiser of global ", g),
+        )?;
     }
 
     // Exports: in range, unique names.
@@ -160,52 +175,68 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     for (k, seg) in m.elems.iter().enumerate() {
         let ty = ValType::from(seg.ty);
         for item in seg.items.iter() {
-            const_expr(m, item, ty, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(msg!("element segment ", k, ": ", e)))?;
+            const_expr(
+                m,
+                item,
+                ty,
+                m.globals.len(),
+                &mut declared,
+                ("element segment ", k),
+            )?;
         }
         if let ElemMode::Active { table, offset } = seg.mode {
             match m.tables.get(table as usize) {
                 Some(t) if t.element == seg.ty => {}
                 Some(_) => {
-                    return Err(module_error(msg!(
-                        "element segment ",
+                    return Err(fail(
+                        "element segment \u{1} has a type different from table \u{1}",
                         k,
-                        " has a type different from table ",
-                        table
-                    )));
+                        table as usize,
+                        0,
+                    ));
                 }
                 None => {
-                    return Err(module_error(msg!(
-                        "element segment ",
+                    return Err(fail(
+                        "element segment \u{1}: table \u{1} out of range",
                         k,
-                        ": table ",
-                        table,
-                        " out of range"
-                    )));
+                        table as usize,
+                        0,
+                    ));
                 }
             }
-            const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(msg!("offset of element segment ", k, ": ", e)))?;
+            const_expr(
+                m,
+                &offset,
+                ValType::I32,
+                m.globals.len(),
+                &mut declared,
+                ("offset of element segment ", k),
+            )?;
         }
     }
 
     // Data segments.
     for (k, seg) in m.datas.iter().enumerate() {
         if u32::try_from(seg.bytes.len()).is_err() {
-            return Err(module_error(msg!("data segment ", k, " is too large")));
+            return Err(fail("data segment \u{1} is too large", k, 0, 0));
         }
         if let DataMode::Active { memory, offset } = seg.mode {
             if memory as usize >= m.memories.len() {
-                return Err(module_error(msg!(
-                    "data segment ",
+                return Err(fail(
+                    "data segment \u{1}: memory \u{1} out of range",
                     k,
-                    ": memory ",
-                    memory,
-                    " out of range"
-                )));
+                    memory as usize,
+                    0,
+                ));
             }
-            const_expr(m, &offset, ValType::I32, m.globals.len(), &mut declared)
-                .map_err(|e| module_error(msg!("offset of data segment ", k, ": ", e)))?;
+            const_expr(
+                m,
+                &offset,
+                ValType::I32,
+                m.globals.len(),
+                &mut declared,
+                ("offset of data segment ", k),
+            )?;
         }
     }
 
@@ -213,7 +244,7 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
     for (k, b) in m.bodies.iter().enumerate() {
         let func = nf as usize + k;
         let Some(t) = m.func_type(func as u32) else {
-            return Err(module_error(msg!("function ", func, " has no type")));
+            return Err(fail("function \u{1} has no type", func, 0, 0));
         };
         if t.params().len() != usize::from(b.num_params)
             || t.results().len() != usize::from(b.num_results)
@@ -229,15 +260,12 @@ pub(super) fn check(m: &CompiledModule) -> Res<Vec<bool>> {
             return Err(VerifyError {
                 func: Some(func as u32),
                 offset: b.code_start as usize,
-                message: msg!(
-                    "frame of ",
-                    b.frame_size,
-                    " slots cannot hold ",
-                    locals,
-                    " parameters and locals and ",
-                    b.num_results,
-                    " results"
-                ),
+                ..fail(
+                    "frame of \u{1} slots cannot hold \u{1} parameters and locals and \u{1} results",
+                    b.frame_size.into(),
+                    locals as usize,
+                    b.num_results.into(),
+                )
             });
         }
     }
@@ -290,14 +318,17 @@ fn first_repeated_name(m: &CompiledModule) -> Option<&Export> {
 }
 
 /// Checks a constant expression has type `want`. `globals_visible` is how many globals it may
-/// read (they must be immutable); `ref.func` marks the function declared.
+/// read (they must be immutable); `ref.func` marks the function declared. Errors name the
+/// expression by `at`: a prefix and an index (`initialiser of global 3`).
 fn const_expr(
     m: &CompiledModule,
     e: &ConstExpr,
     want: ValType,
     globals_visible: usize,
     declared: &mut [bool],
-) -> Result<(), alloc::string::String> {
+    at: (&'static str, usize),
+) -> Res<()> {
+    let (what, k) = at;
     let have = match *e {
         ConstExpr::I32(_) => ValType::I32,
         ConstExpr::I64(_) => ValType::I64,
@@ -307,7 +338,7 @@ fn const_expr(
         ConstExpr::RefFunc(f) => {
             let d = declared
                 .get_mut(f as usize)
-                .ok_or_else(|| msg!("ref.func ", f, " out of range"))?;
+                .ok_or_else(|| module_error(msg!(what, k, ": ref.func ", f, " out of range")))?;
             *d = true;
             ValType::from(RefType::FuncRef)
         }
@@ -316,21 +347,29 @@ fn const_expr(
                 .globals
                 .get(g as usize)
                 .filter(|_| (g as usize) < globals_visible)
-                .ok_or_else(|| msg!("global.get ", g, " out of range"))?;
+                .ok_or_else(|| module_error(msg!(what, k, ": global.get ", g, " out of range")))?;
             if gt.mutable {
-                return Err(msg!("global.get ", g, " of a mutable global"));
+                return Err(module_error(msg!(
+                    what,
+                    k,
+                    ": global.get ",
+                    g,
+                    " of a mutable global"
+                )));
             }
             gt.content
         }
     };
     if have != want {
-        return Err(msg!(
-            "constant of type ",
+        return Err(module_error(msg!(
+            what,
+            k,
+            ": constant of type ",
             have,
             " where ",
             want,
             " is expected"
-        ));
+        )));
     }
     Ok(())
 }
