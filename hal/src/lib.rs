@@ -29,9 +29,17 @@ pub trait Console {
         let mut i = digits.len();
         let mut n = n;
         loop {
+            // `n / 10` and `n % 10` in 16-bit steps of 32-bit division: a 64-bit division is
+            // a routine of about a kilobyte on 32-bit targets (`__udivdi3`, `__umoddi3`).
+            let (mut q, mut r) = (0u64, 0u32);
+            for shift in [48, 32, 16, 0] {
+                let cur = r << 16 | ((n >> shift) as u32 & 0xffff);
+                q = q << 16 | u64::from(cur / 10);
+                r = cur % 10;
+            }
             i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
+            digits[i] = b'0' + r as u8;
+            n = q;
             if n == 0 {
                 break;
             }
@@ -114,7 +122,19 @@ mod tests {
     fn prints_numbers_as_core_fmt_does() {
         extern crate std;
         use std::format;
-        for n in [0u64, 7, 10, 4_294_967_296, u64::MAX] {
+        for n in [
+            0u64,
+            7,
+            10,
+            4_294_967_296,
+            u64::MAX,
+            u64::MAX - 1,
+            10_000_000_000_000_000_000,
+            9_999_999_999_999_999_999,
+            1 << 63,
+            65_536,
+            655_359,
+        ] {
             let mut c = BufferConsole::<64>::default();
             c.write_u64(n);
             assert_eq!(c.contents(), format!("{n}").as_bytes());
