@@ -3,7 +3,7 @@
 use crate::error::TrapCode;
 
 macro_rules! float_ops {
-    ($f:ident $q:ident, quiet: $quiet:expr, sign: $sign:expr, cmp: $nan:ident $eq:ident $lt:ident $gt:ident,
+    ($f:ident $q:ident, quiet: $quiet:expr, sign: $sign:expr, cmp: $nan:ident $eq:ident $lt:ident $gt:ident $add:ident,
      $min:ident $max:ident $ceil:ident $floor:ident $trunc:ident $nearest:ident $sqrt:ident
      $copysign:ident,
      libm: $lceil:path, $lfloor:path, $ltrunc:path, $lrint:path, $lsqrt:path) => {
@@ -21,7 +21,7 @@ macro_rules! float_ops {
         #[inline]
         pub(super) fn $min(a: $f, b: $f) -> $f {
             if $nan(a) || $nan(b) {
-                return a + b;
+                return $add(a, b);
             }
             if $eq(a, b) {
                 // Equal: only the zeros' signs can differ; prefer the negative one.
@@ -34,7 +34,7 @@ macro_rules! float_ops {
         #[inline]
         pub(super) fn $max(a: $f, b: $f) -> $f {
             if $nan(a) || $nan(b) {
-                return a + b;
+                return $add(a, b);
             }
             if $eq(a, b) {
                 return $f::from_bits(a.to_bits() & b.to_bits());
@@ -77,19 +77,19 @@ macro_rules! float_ops {
 
 #[cfg(not(ember_f32_via_f64))]
 float_ops!(f32 quiet32, quiet: 0x0040_0000u32, sign: 0x8000_0000u32,
-    cmp: f32_is_nan f32_eq f32_lt f32_gt,
+    cmp: f32_is_nan f32_eq f32_lt f32_gt f32_add,
     f32_min f32_max f32_ceil f32_floor f32_trunc f32_nearest f32_sqrt f32_copysign,
     libm: libm::ceilf, libm::floorf, libm::truncf, libm::rintf, libm::sqrtf);
 #[cfg(not(ember_f32_via_f64))]
 float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_0000u64,
-    cmp: f64_is_nan f64_eq f64_lt f64_gt,
+    cmp: f64_is_nan f64_eq f64_lt f64_gt f64_add,
     f64_min f64_max f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt f64_copysign,
     libm: libm::ceil, libm::floor, libm::trunc, libm::rint, libm::sqrt);
 // Where floats are soft: rounding to an integral value and the square root in integers too
 // (`soft::round`, `soft::sqrt`), not libm's (which compare floats and use a table).
 #[cfg(ember_f32_via_f64)]
 float_ops!(f64 quiet64, quiet: 0x0008_0000_0000_0000u64, sign: 0x8000_0000_0000_0000u64,
-    cmp: f64_is_nan f64_eq f64_lt f64_gt,
+    cmp: f64_is_nan f64_eq f64_lt f64_gt f64_add,
     f64_min f64_max f64_ceil f64_floor f64_trunc f64_nearest f64_sqrt f64_copysign,
     libm: soft::ceil, soft::floor, soft::trunc, soft::rint, soft::sqrt_f64);
 
@@ -149,12 +149,27 @@ impl Wide for f64 {
     }
 }
 
+/// f64 `+ - * /`: the operators, or where floats are soft (`cfg(ember_f32_via_f64)`) one
+/// integer routine for the four (`soft::arith`), smaller than `compiler_builtins`' three.
+macro_rules! f64_arith {
+    ($($name:ident $op:tt $code:ident;)*) => {$(
+        #[inline(always)]
+        pub(super) fn $name(a: f64, b: f64) -> f64 {
+            #[cfg(ember_f32_via_f64)]
+            return f64::from_bits(soft::arith(a.to_bits(), b.to_bits(), soft::$code));
+            #[cfg(not(ember_f32_via_f64))]
+            return a $op b;
+        }
+    )*};
+}
+f64_arith!(f64_add + ADD; f64_sub - SUB; f64_mul * MUL; f64_div / DIV;);
+
 macro_rules! f32_ops {
-    (arith $($name:ident $op:tt;)*) => {$(
+    (arith $($name:ident $op:tt $f64:ident;)*) => {$(
         #[inline(always)]
         pub(super) fn $name(a: f32, b: f32) -> f32 {
             #[cfg(ember_f32_via_f64)]
-            return narrow(wide(a) $op wide(b));
+            return narrow($f64(wide(a), wide(b)));
             #[cfg(not(ember_f32_via_f64))]
             return a $op b;
         }
@@ -174,7 +189,7 @@ macro_rules! f32_ops {
         }
     )*};
 }
-f32_ops!(arith f32_add +; f32_sub -; f32_mul *; f32_div /;);
+f32_ops!(arith f32_add + f64_add; f32_sub - f64_sub; f32_mul * f64_mul; f32_div / f64_div;);
 f32_ops!(via f32_ceil => f64_ceil; f32_floor => f64_floor; f32_trunc => f64_trunc;
     f32_nearest => f64_nearest; f32_sqrt => f64_sqrt;);
 f32_ops!(via2 f32_min => f64_min; f32_max => f64_max;);
@@ -622,6 +637,129 @@ mod soft {
         f64::from_bits(sqrt(x.to_bits()))
     }
 
+    /// [`arith`]'s operations.
+    pub(super) const ADD: u32 = 0;
+    pub(super) const SUB: u32 = 1;
+    pub(super) const MUL: u32 = 2;
+    pub(super) const DIV: u32 = 3;
+    /// The quiet bit of an f64 NaN.
+    const QUIET: u64 = 1 << 51;
+
+    /// `x >> s`, with a 1 in the lowest bit if any bit shifted out was (`s` may be 64 or
+    /// more).
+    #[inline(always)]
+    fn shr_sticky(x: u64, s: u32) -> u64 {
+        if s >= 64 {
+            return u64::from(x != 0);
+        }
+        let r = x >> s;
+        r | u64::from(r << s != x)
+    }
+
+    /// A finite, non-zero magnitude's significand with its leading 1 at bit 63, and the
+    /// exponent `e` with which the value is `m * 2^(e - 1086)` (below 1 for a subnormal).
+    #[inline(always)]
+    fn unpack(mag: u64) -> (i32, u64) {
+        let exp = (mag >> 52) as i32;
+        let m = ((mag & FRAC) | u64::from(exp != 0) << 52) << 11;
+        let lz = m.leading_zeros();
+        (exp.max(1) - lz as i32, m << lz)
+    }
+
+    /// The f64 nearest `m * 2^(e - 1086)` (ties to even), its sign `sign`, as bits; `m != 0`,
+    /// its lowest bit set if the exact value has bits further below (a sticky bit).
+    #[inline(always)]
+    fn pack(sign: u64, e: i32, m: u64) -> u64 {
+        let lz = m.leading_zeros();
+        let (mut e, mut m) = (e - lz as i32, m << lz);
+        if e >= 0x7ff {
+            return sign | INF64;
+        }
+        if e < 1 {
+            // A subnormal (or zero): the exponent field's least value, fewer bits kept.
+            m = shr_sticky(m, (1 - e) as u32);
+            e = 1;
+        }
+        // The top 53 bits kept, rounded on the 11 below: up beyond one half, or at one half
+        // if odd. A normal's leading 1 adds one to the exponent field, a carry out of the
+        // rounding another (up to infinity, or from the subnormals to the normals).
+        let kept = m >> 11;
+        let up = (m & 0x7ff) + (kept & 1) > 0x400;
+        sign | ((((e - 1) as u64) << 52) + kept + u64::from(up))
+    }
+
+    /// f64 bits `a op b`, `op` one of [`ADD`], [`SUB`], [`MUL`], [`DIV`], correctly rounded
+    /// (to nearest, ties to even). A NaN operand is returned quiet (`a` if both are); an
+    /// invalid operation (`inf - inf`, `0 * inf`, `0 / 0`, `inf / inf`) gives the canonical NaN.
+    #[inline(never)]
+    pub(super) fn arith(a: u64, b: u64, op: u32) -> u64 {
+        const NAN: u64 = INF64 | QUIET;
+        let (ma, mb) = (a & !SIGN, b & !SIGN);
+        if ma > INF64 {
+            return a | QUIET;
+        }
+        if mb > INF64 {
+            return b | QUIET;
+        }
+        let b = if op == SUB { b ^ SIGN } else { b };
+        if op >= MUL {
+            let sign = (a ^ b) & SIGN;
+            let (a_inf, b_inf) = (ma == INF64, mb == INF64);
+            let (a_zero, b_zero) = (ma == 0, mb == 0);
+            let div = op == DIV;
+            // For a division, `b`'s infinity acts as a product's zero and its zero as an
+            // infinity (`0 / 0` and `inf / inf` as `0 * inf`).
+            let (b_inf, b_zero) = if div {
+                (b_zero, b_inf)
+            } else {
+                (b_inf, b_zero)
+            };
+            if a_inf && b_zero || a_zero && b_inf {
+                return NAN;
+            }
+            if a_inf || b_inf {
+                return sign | INF64;
+            }
+            if a_zero || b_zero {
+                return sign;
+            }
+            let ((ea, xa), (eb, xb)) = (unpack(ma), unpack(mb));
+            if div {
+                // (xa / 2) * 2^64 / xb: 64 quotient bits, in (2^62, 2^64).
+                let (q, r) = super::super::numeric::long_div(xa >> 1, 0, xb);
+                return pack(sign, ea - eb + 1023, q | u64::from(r != 0));
+            }
+            // The 128-bit product, in 32-bit halves; its top 64 bits and a sticky bit.
+            let (a1, a0, b1, b0) = (xa >> 32, xa & 0xffff_ffff, xb >> 32, xb & 0xffff_ffff);
+            let (p00, p01, p10) = (a0 * b0, a0 * b1, a1 * b0);
+            let mid = (p00 >> 32) + (p01 & 0xffff_ffff) + (p10 & 0xffff_ffff);
+            let hi = a1 * b1 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+            let low = (p00 as u32 | mid as u32) != 0;
+            return pack(sign, ea + eb - 1022, hi | u64::from(low));
+        }
+        // Addition: `a` the larger magnitude (its sign is the result's).
+        let (a, b, ma, mb) = if ma < mb {
+            (b, a, mb, ma)
+        } else {
+            (a, b, ma, mb)
+        };
+        if ma == INF64 {
+            return if mb == INF64 && a != b { NAN } else { a };
+        }
+        if mb == 0 {
+            // `-0 + -0` is `-0`, `+0 + -0` is `+0`.
+            return if ma == 0 { a & b } else { a };
+        }
+        let ((ea, xa), (eb, xb)) = (unpack(ma), unpack(mb));
+        // A bit of headroom for the carry; `b` aligned to `a`, with a sticky bit.
+        let (x, y) = (xa >> 1, shr_sticky(xb >> 1, (ea - eb) as u32));
+        let m = if (a ^ b) & SIGN == 0 { x + y } else { x - y };
+        if m == 0 {
+            return 0;
+        }
+        pack(a & SIGN, ea + 1, m)
+    }
+
     /// The float nearest `mag` (ties to even), negative if `neg`, as bits: an f64's if `f64`,
     /// otherwise an f32's (in the low 32 bits). 0 is +0.
     #[inline(never)]
@@ -680,6 +818,130 @@ mod tests {
             ]
         });
         edges.chain(random.take(200_000))
+    }
+
+    /// `got` is `want` bit for bit, or, if `want` is a NaN, a quiet NaN (canonical if the
+    /// operands were canonical or not NaNs).
+    fn same(got: f64, want: f64, a: f64, b: f64, what: &str) {
+        if want.is_nan() {
+            let g = got.to_bits();
+            assert!(
+                got.is_nan() && g & 1 << 51 != 0,
+                "{what}: {a:e} {b:e} -> {g:#x}"
+            );
+            let canonical = |x: f64| !x.is_nan() || x.to_bits() << 1 == 0xfff0_0000_0000_0000;
+            if canonical(a) && canonical(b) {
+                assert_eq!(g << 1, 0xfff0_0000_0000_0000, "{what}: {a:e} {b:e}");
+            }
+            // A NaN operand's payload is kept.
+            if a.is_nan() || b.is_nan() {
+                let n = if a.is_nan() { a } else { b };
+                assert_eq!(g << 1, (n.to_bits() | 1 << 51) << 1, "{what}: {a:e} {b:e}");
+            }
+        } else {
+            assert_eq!(
+                got.to_bits(),
+                want.to_bits(),
+                "{what}: {a:e} {b:e} ({a:?} {b:?})"
+            );
+        }
+    }
+
+    /// `+ - * /` of `a` and `b` both ways, f64 and f32, against the hardware.
+    fn arith_agrees(a: f64, b: f64) {
+        for (a, b) in [(a, b), (b, a)] {
+            same(f64_add(a, b), a + b, a, b, "+");
+            same(f64_sub(a, b), a - b, a, b, "-");
+            same(f64_mul(a, b), a * b, a, b, "*");
+            same(f64_div(a, b), a / b, a, b, "/");
+            let (x, y) = (a as f32, b as f32);
+            let f = |r: f32| f64::from(r);
+            same(f(f32_add(x, y)), f(x + y), f(x), f(y), "f32 +");
+            same(f(f32_sub(x, y)), f(x - y), f(x), f(y), "f32 -");
+            same(f(f32_mul(x, y)), f(x * y), f(x), f(y), "f32 *");
+            same(f(f32_div(x, y)), f(x / y), f(x), f(y), "f32 /");
+        }
+    }
+
+    #[test]
+    fn arithmetic_agrees_with_the_hardware() {
+        let edges: [u64; 16] = [
+            0,
+            1,
+            2,
+            0x000f_ffff_ffff_ffff,
+            0x0010_0000_0000_0000,
+            0x0010_0000_0000_0001,
+            0x7fef_ffff_ffff_ffff,
+            0x7fe0_0000_0000_0000,
+            0x7ff0_0000_0000_0000,
+            0x7ff8_0000_0000_0000,
+            0x7ff0_0000_0000_0001,
+            0x7ff4_3210_0000_0000,
+            0x3ff0_0000_0000_0000,
+            0x3ff0_0000_0000_0001,
+            0x3fef_ffff_ffff_ffff,
+            0x0360_0000_0000_0000,
+        ];
+        let edges = edges.iter().flat_map(|&e| [e, e | 1 << 63]);
+        let edges: std::vec::Vec<f64> = edges.map(f64::from_bits).collect();
+        for &a in &edges {
+            for &b in &edges {
+                arith_agrees(a, b);
+            }
+        }
+        // Overflow, underflow, ties and cancellations.
+        let (max, tiny) = (f64::MAX, f64::MIN_POSITIVE);
+        let ulp = f64::EPSILON;
+        for (a, b) in [
+            (max, max),
+            (max, 2.0),
+            (max, 0.5),
+            (tiny, 0.5),
+            (tiny, tiny),
+            (tiny, -tiny * (1.0 - ulp)),
+            (1.0, ulp / 2.0),
+            (1.0 + ulp, ulp / 2.0),
+            (1.0, -ulp / 4.0),
+            (1.0 + ulp, 1.0 + ulp),
+            (3.0, 1.0 + ulp),
+            (1.0, 3.0),
+            (f64::from_bits(3), 0.5),
+            (f64::from_bits(3), 0.25),
+            (f64::from_bits(1), 0.5),
+            (f64::from_bits(1), 1.5),
+            (tiny * 1.5, 0.5),
+            (f64::from_bits(0x7fe0_0000_0000_0000), 2.0),
+            (max, 1.0 + ulp / 2.0),
+        ] {
+            arith_agrees(a, b);
+            arith_agrees(-a, b);
+        }
+        // Random bit patterns, and random values of similar exponents.
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..200_000 {
+            let (a, b, s) = (next(), next(), next());
+            arith_agrees(f64::from_bits(a), f64::from_bits(b));
+            // `b` with `a`'s exponent give or take a few (or 60), or a subnormal.
+            let d = (s & 0xf) << 52;
+            let near = match s >> 4 & 3 {
+                0 => (b & !(0x7ff << 52)) | (a & (0x7ff << 52)),
+                1 => ((b & !(0x7ff << 52)) | (a & (0x7ff << 52))).wrapping_add(d),
+                2 => ((b & !(0x7ff << 52)) | (a & (0x7ff << 52))).wrapping_sub(d),
+                _ => b & 0x800f_ffff_ffff_ffff,
+            };
+            arith_agrees(f64::from_bits(a), f64::from_bits(near));
+            // Few significand bits: exact results and ties.
+            let (p, q) = (a & 0xfff0_0000_00ff_0000, near & 0xfff0_0000_0000_00ff);
+            arith_agrees(f64::from_bits(p), f64::from_bits(q));
+            arith_agrees(f64::from_bits(a), f64::from_bits(a ^ (s & 0xff)));
+        }
     }
 
     #[test]

@@ -943,10 +943,10 @@ macro_rules! pure_handlers {
             f64_gt F64Gt: f64 -> set_bool |a, b| float::f64_gt(a, b);
             f64_le F64Le: f64 -> set_bool |a, b| float::f64_le(a, b);
             f64_ge F64Ge: f64 -> set_bool |a, b| float::f64_ge(a, b);
-            f64_add F64Add: f64 -> set_f64 |a, b| a + b;
-            f64_sub F64Sub: f64 -> set_f64 |a, b| a - b;
-            f64_mul F64Mul: f64 -> set_f64 |a, b| a * b;
-            f64_div F64Div: f64 -> set_f64 |a, b| a / b;
+            f64_add F64Add: f64 -> set_f64 |a, b| float::f64_add(a, b);
+            f64_sub F64Sub: f64 -> set_f64 |a, b| float::f64_sub(a, b);
+            f64_mul F64Mul: f64 -> set_f64 |a, b| float::f64_mul(a, b);
+            f64_div F64Div: f64 -> set_f64 |a, b| float::f64_div(a, b);
             f64_min F64Min: f64 -> set_f64 |a, b| float::f64_min(a, b);
             f64_max F64Max: f64 -> set_f64 |a, b| float::f64_max(a, b);
             f64_copysign F64Copysign: f64 -> set_f64 |a, b| float::f64_copysign(a, b);
