@@ -93,15 +93,29 @@ impl Piece for char {
     }
 }
 
+/// `n / d` and `n % d` for `0 < d < 2^16`, in 16-bit steps of 32-bit division: 32-bit
+/// targets then link no 64-bit division routine for messages (about 1 KB on RISC-V).
+fn div_small(n: u64, d: u32) -> (u64, u32) {
+    let (mut q, mut rem) = (0u64, 0u32);
+    for shift in [48, 32, 16, 0] {
+        // `rem < d`, so `cur < d << 16 <= 2^32`, and `cur / d < 2^16`.
+        let cur = (rem << 16) | ((n >> shift) as u32 & 0xffff);
+        q |= u64::from(cur / d) << shift;
+        rem = cur % d;
+    }
+    (q, rem)
+}
+
 /// Appends `n` in base `radix` (10 or 16, lowercase), at least `digits` digits.
 #[inline(never)]
-fn number(s: &mut String, mut n: u64, radix: u64, digits: u32) {
+fn number(s: &mut String, mut n: u64, radix: u32, digits: u32) {
     let mut buf = [0u8; 64];
     let mut i = buf.len();
     while i > 0 {
         i -= 1;
-        buf[i] = b"0123456789abcdef"[(n % radix) as usize];
-        n /= radix;
+        let (q, r) = div_small(n, radix);
+        buf[i] = b"0123456789abcdef"[r as usize & 15];
+        n = q;
         if n == 0 && buf.len() - i >= digits as usize {
             break;
         }
@@ -299,10 +313,25 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::string::ToString;
+    use alloc::vec;
 
     #[test]
     fn numbers_as_format_writes_them() {
-        for n in [0u64, 1, 9, 10, 99, 100, 12345, u32::MAX.into(), u64::MAX] {
+        // Edge values, powers of ten and sixteen and their neighbours (the 16-bit steps of
+        // `div_small`), and a spread of others.
+        let mut ns = vec![0u64, 1, 9, 10, 99, 100, 12345, u32::MAX.into(), u64::MAX];
+        for k in 1..20 {
+            let p = 10u64.pow(k);
+            ns.extend([p - 1, p, p + 1, 1u64 << (k * 3), (1u64 << (k * 3)) - 1]);
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            ns.push(x >> (x % 64));
+        }
+        for n in ns {
             assert_eq!(msg!(n), format!("{n}"));
             assert_eq!(msg!(hex(n)), format!("{n:#x}"));
             assert_eq!(msg!(hex_digits(n, 2)), format!("{n:#04x}"));
