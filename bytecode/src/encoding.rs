@@ -47,8 +47,9 @@ macro_rules! int_operand {
 }
 int_operand!(u8, u16, u32, u64, i32);
 
-/// Whether two strings are equal (usable in constants).
-pub(crate) const fn same(a: &str, b: &str) -> bool {
+/// Whether two strings are equal (usable in constants: the executor checks instruction layouts
+/// with it at compile time).
+pub const fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && starts_with(a, b)
 }
 

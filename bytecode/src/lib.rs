@@ -20,7 +20,7 @@ pub mod spread;
 pub mod types;
 pub mod verify;
 
-pub use encoding::{DecodeError, Operand};
+pub use encoding::{DecodeError, Operand, same as const_str_eq};
 pub use isa::*;
 
 /// A frame slot: an index into the current function's frame of 64-bit values.

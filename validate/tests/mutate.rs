@@ -45,37 +45,50 @@ fn mutate(rng: &mut Rng, wasm: &[u8]) -> Vec<u8> {
     w
 }
 
+/// The binaries of the spec suite's modules (`(module ...)` directives, and with `invalid` the
+/// modules of `assert_invalid` too), with the name of their file.
+fn spec_modules(invalid: bool) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for version in [SpecVersion::V1, SpecVersion::V2] {
+        for file in spec(version) {
+            let buf = file.wast().expect("lexes");
+            for d in buf.directives().expect("parses") {
+                let mut q = match d {
+                    WastDirective::Module(q) => q,
+                    WastDirective::AssertInvalid { module, .. } if invalid => module,
+                    _ => continue,
+                };
+                if let Ok(wasm) = q.encode() {
+                    out.push((file.name().to_string(), wasm));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn mutated_spec_modules_never_panic() {
     let mut t = Translator::new();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let (mut tried, mut accepted, mut failures) = (0usize, 0usize, Vec::new());
-    for version in [SpecVersion::V1, SpecVersion::V2] {
-        for file in spec(version) {
-            let buf = file.wast().expect("lexes");
-            for d in buf.directives().expect("parses") {
-                let WastDirective::Module(mut q) = d else {
-                    continue;
-                };
-                let Ok(wasm) = q.encode() else { continue };
-                for _ in 0..4 {
-                    let m = mutate(&mut rng, &wasm);
-                    tried += 1;
-                    match catch_unwind(AssertUnwindSafe(|| t.translate(&m))) {
-                        Err(_) => {
-                            failures.push(format!("{}: panic on a mutated module", file.name()));
-                            // The translator may be in any state after a panic.
-                            t = Translator::new();
-                        }
-                        Ok(Ok(module)) => {
-                            accepted += 1;
-                            if let Err(e) = common::check_module(&module) {
-                                failures.push(format!("{}: self-check: {e}", file.name()));
-                            }
-                        }
-                        Ok(Err(_)) => {}
+    for (name, wasm) in spec_modules(false) {
+        for _ in 0..4 {
+            let m = mutate(&mut rng, &wasm);
+            tried += 1;
+            match catch_unwind(AssertUnwindSafe(|| t.translate(&m))) {
+                Err(_) => {
+                    failures.push(format!("{name}: panic on a mutated module"));
+                    // The translator may be in any state after a panic.
+                    t = Translator::new();
+                }
+                Ok(Ok(module)) => {
+                    accepted += 1;
+                    if let Err(e) = common::check_module(&module) {
+                        failures.push(format!("{name}: self-check: {e}"));
                     }
                 }
+                Ok(Err(_)) => {}
             }
         }
     }
@@ -149,41 +162,26 @@ fn mutated_spec_modules_are_valid_for_ember_exactly_when_wasmparser_says_so() {
     let mut t = Translator::new();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     let (mut tried, mut valid, mut disagreements) = (0usize, 0usize, Vec::new());
-    for version in [SpecVersion::V1, SpecVersion::V2] {
-        for file in spec(version) {
-            let buf = file.wast().expect("lexes");
-            for d in buf.directives().expect("parses") {
-                let wasm = match d {
-                    WastDirective::Module(mut q)
-                    | WastDirective::AssertInvalid { module: mut q, .. } => match q.encode() {
-                        Ok(w) => w,
-                        Err(_) => continue,
-                    },
-                    _ => continue,
-                };
-                for round in 0..6 {
-                    let m = match round {
-                        0 => wasm.clone(),
-                        1..=3 => mutate(&mut rng, &wasm),
-                        _ => mutate_sections(&mut rng, &wasm),
-                    };
-                    tried += 1;
-                    let ours = t.translate(&m).is_ok();
-                    let theirs =
-                        wasmparser::Validator::new_with_features(ember_validate::features())
-                            .validate_all(&m);
-                    if ours != theirs.is_ok() {
-                        disagreements.push(format!(
-                            "{}: Ember {}, wasmparser {:?}: {}",
-                            file.name(),
-                            if ours { "valid" } else { "invalid" },
-                            theirs.err().map(|e| e.to_string()),
-                            m.iter().map(|b| format!("{b:02x}")).collect::<String>()
-                        ));
-                    }
-                    valid += usize::from(ours);
-                }
+    for (name, wasm) in spec_modules(true) {
+        for round in 0..6 {
+            let m = match round {
+                0 => wasm.clone(),
+                1..=3 => mutate(&mut rng, &wasm),
+                _ => mutate_sections(&mut rng, &wasm),
+            };
+            tried += 1;
+            let ours = t.translate(&m).is_ok();
+            let theirs = wasmparser::Validator::new_with_features(ember_validate::features())
+                .validate_all(&m);
+            if ours != theirs.is_ok() {
+                disagreements.push(format!(
+                    "{name}: Ember {}, wasmparser {:?}: {}",
+                    if ours { "valid" } else { "invalid" },
+                    theirs.err().map(|e| e.to_string()),
+                    m.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                ));
             }
+            valid += usize::from(ours);
         }
     }
     eprintln!(

@@ -81,22 +81,6 @@ pub(super) const fn key(opcode: &[u8]) -> usize {
     }
 }
 
-/// Whether two strings are equal (in constants).
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut k = 0;
-    while k < a.len() {
-        if a[k] != b[k] {
-            return false;
-        }
-        k += 1;
-    }
-    true
-}
-
 /// Gives an instruction of family `fam` the next member number `n` (at compile time: its
 /// operands must decode as the representative's do).
 pub(super) const fn member(
@@ -107,7 +91,10 @@ pub(super) const fn member(
     fam: usize,
 ) {
     let (rep_layout, rep_len) = REP[fam];
-    assert!(same(layout, rep_layout), "family member of another layout");
+    assert!(
+        const_str_eq(layout, rep_layout),
+        "family member of another layout"
+    );
     assert!(
         opcode.len() >= rep_len,
         "family member with a shorter opcode"
