@@ -105,7 +105,21 @@ impl Translator {
 
     /// Validates `wasm` (a binary module) and translates it.
     pub fn translate(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        self.translate_inner(wasm)
+        let mut code: Vec<u8> = Vec::new();
+        let (mut m, _) = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
+            if code.capacity() == 0 {
+                // Bytecode is usually between one and three times the wasm size.
+                code.reserve(t.code_size.saturating_mul(3));
+            }
+            let allocs = core::mem::take(&mut t.allocs);
+            let mut fv = to_validate.into_validator(allocs);
+            let result =
+                func::translate(&mut t.buffers, t.float_super, &mut code, m, &mut fv, body);
+            t.allocs = fv.into_allocations();
+            result
+        })?;
+        m.code = code.into();
+        Ok(m)
     }
 
     /// Validates `wasm`'s module structure and records where each function body lies, without
@@ -188,24 +202,6 @@ impl Translator {
         let result = func::translate(&mut self.buffers, self.float_super, code, m, &mut fv, &body);
         self.allocs = fv.into_allocations();
         result
-    }
-
-    fn translate_inner(&mut self, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        let mut code: Vec<u8> = Vec::new();
-        let (mut m, _) = self.translate_inner_with(wasm, &mut |t, m, to_validate, body| {
-            if code.capacity() == 0 {
-                // Bytecode is usually between one and three times the wasm size.
-                code.reserve(t.code_size.saturating_mul(3));
-            }
-            let allocs = core::mem::take(&mut t.allocs);
-            let mut fv = to_validate.into_validator(allocs);
-            let result =
-                func::translate(&mut t.buffers, t.float_super, &mut code, m, &mut fv, body);
-            t.allocs = fv.into_allocations();
-            result
-        })?;
-        m.code = code.into();
-        Ok(m)
     }
 
     /// Validates the module structure, calling `body` for every function body.

@@ -167,7 +167,7 @@ impl ModuleState {
             {
                 return Err(err(offset, "unsupported non-function type"));
             }
-            check_count(self.types.len(), 1, limits::TYPES, "types", offset)?;
+            // (The section's count, one type per group, was checked against `limits::TYPES`.)
             self.types.push(sub);
         }
         Ok(())
